@@ -83,6 +83,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     compilerOptions: {},
   },
   eslintOptions: {
+    // Lint with the dev config, which covers src/, test/, examples/ and scripts/ (tsconfig.json is jsii's, src/ only).
+    tsconfigPath: './tsconfig.dev.json',
+    projectService: false,
     dirs: ['src'],
     devdirs: ['test', 'examples', 'scripts', 'projenrc'],
     ignorePatterns: ['**/cdk.out/**', '*.js', '*.d.ts', 'node_modules/', '*.generated.ts', 'coverage'],

@@ -171,12 +171,18 @@ export function overlappingPairs(cidrs: Ipv4Cidr[]): Array<[number, number]> {
   return pairs;
 }
 
+/** A routing-table entry for `longestPrefixMatch`. */
+export interface PrefixEntry<T> {
+  readonly cidr: Ipv4Cidr;
+  readonly value: T;
+}
+
 /**
  * Longest-prefix match: the entry whose network contains `address` with the longest prefix, or undefined.
  * Ties (equal prefixes, as a static route and a propagated one may have) return the first entry in input order.
  */
-export function longestPrefixMatch<T>(address: Ipv4Cidr, entries: ReadonlyArray<{ readonly cidr: Ipv4Cidr; readonly value: T }>): { readonly cidr: Ipv4Cidr; readonly value: T } | undefined {
-  let best: { readonly cidr: Ipv4Cidr; readonly value: T } | undefined;
+export function longestPrefixMatch<T>(address: Ipv4Cidr, entries: ReadonlyArray<PrefixEntry<T>>): PrefixEntry<T> | undefined {
+  let best: PrefixEntry<T> | undefined;
   for (const entry of entries) {
     if (entry.cidr.contains(address) && (!best || entry.cidr.prefixLength > best.cidr.prefixLength)) {
       best = entry;
