@@ -96,6 +96,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '**/cdk.out/',
     '.cdk.staging/',
     'validation-report.json',
+    '.venv-cfn-lint/',
   ],
 });
 
@@ -104,7 +105,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 project.deps.removeDependency('eslint-import-resolver-typescript');
 project.addDevDeps('eslint-import-resolver-typescript@~3.6.0');
 
-for (const pattern of ['/examples/', '/scripts/', '/bench/', '/.ci/', '/tsconfig.dev.json', '/.cfnlintrc.yaml', 'cdk.out/']) {
+for (const pattern of ['/examples/', '/scripts/', '/bench/', '/.ci/', '/tsconfig.dev.json', '/.cfnlintrc.yaml', 'cdk.out/', '/.venv-cfn-lint/']) {
   project.addPackageIgnore(pattern);
 }
 

@@ -1,0 +1,3 @@
+export * from './forwarding-target';
+export * from './overlapping-cidr-ops-access';
+export * from './session-preferences';

@@ -1,0 +1,3 @@
+export * from './hub';
+export * from './spoke';
+export * from './query-log-destination';

@@ -1,0 +1,5 @@
+export * from './types';
+export * from './endpoint';
+export * from './model';
+export * from './intent';
+export * from './verifier';
