@@ -78,7 +78,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // The dev/test TypeScript config covers tests, the example apps and the scripts as well as src/.
   tsconfigDevFile: 'tsconfig.dev.json',
   tsconfigDev: {
-    include: ['src/**/*.ts', 'test/**/*.ts', 'examples/**/*.ts', 'scripts/**/*.ts', '.projenrc.ts', 'projenrc/**/*.ts'],
+    include: ['src/**/*.ts', 'test/**/*.ts', 'examples/**/*.ts', 'scripts/**/*.ts', 'bench/**/*.ts', '.projenrc.ts', 'projenrc/**/*.ts'],
     exclude: ['node_modules', '**/cdk.out'],
     compilerOptions: {},
   },
@@ -87,7 +87,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     tsconfigPath: './tsconfig.dev.json',
     projectService: false,
     dirs: ['src'],
-    devdirs: ['test', 'examples', 'scripts', 'projenrc'],
+    devdirs: ['test', 'examples', 'scripts', 'bench', 'projenrc'],
     ignorePatterns: ['**/cdk.out/**', '*.js', '*.d.ts', 'node_modules/', '*.generated.ts', 'coverage'],
   },
 
@@ -133,6 +133,40 @@ project.addTask('validate', {
     { exec: 'test -f examples/reference-deployment/cdk.out/manifest.json || npx projen example' },
     { exec: 'tsx scripts/validate.ts examples/reference-deployment/cdk.out' },
   ],
+});
+
+// The 120-account topology of seed 001, synthesized and linted like the reference deployment.
+project.addTask('example:scale', {
+  description: 'Synthesize the 120-account scale example offline into examples/scale-120/cdk.out and print a summary',
+  cwd: 'examples/scale-120',
+  env: cdkEnv,
+  steps: [
+    { exec: 'rm -rf cdk.out' },
+    { exec: 'cdk synth --lookups false --quiet --no-notices --no-version-reporting --output cdk.out' },
+    { exec: 'tsx ../../scripts/summary.ts cdk.out' },
+  ],
+});
+project.addTask('validate:scale', {
+  description: 'Run cfn-lint over every template of the 120-account scale example (synthesizes it first when missing)',
+  env: cdkEnv,
+  steps: [
+    { exec: 'test -f examples/scale-120/cdk.out/manifest.json || npx projen example:scale' },
+    { exec: 'tsx scripts/validate.ts examples/scale-120/cdk.out' },
+  ],
+});
+// A benchmark script (prints figures, writes bench/results.json), not a timed test.
+project.addTask('bench', {
+  description: 'Synthesis benchmark: library vs plain aws-cdk-lib, reference and 120-account topologies (bench/results.json)',
+  env: cdkEnv,
+  exec: 'tsx scripts/bench.ts',
+  receiveArgs: true,
+});
+
+// Offline reachability proof of the reference deployment's access boundaries (ARCHITECTURE.md).
+project.addTask('verify', {
+  description: "Prove the reference deployment's access boundaries offline: synthesize it in-process, verify the intent of ARCHITECTURE.md, print the matrix; exit 1 on any violation, 2 if it cannot run",
+  exec: 'tsx scripts/verify.ts',
+  receiveArgs: true,
 });
 
 project.synth();

@@ -13,7 +13,7 @@ import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { checkWafLogDestination, RATE_LIMIT_MAX, RATE_LIMIT_MIN, visibility, webAclRules } from './web-acl';
 import { lookupS3PrefixListId } from '../private/aws-custom-resource';
-import { createEncryptedLogGroup } from '../private/encrypted-log-group';
+import { createEncryptedLogGroup, createEncryptionKey } from '../private/encrypted-log-group';
 import { acknowledgeNag, nagFinding } from '../private/nag';
 import { checkSubnetSelection } from '../private/subnet-selection';
 import { PropsValidator } from '../private/validation';
@@ -66,6 +66,17 @@ export interface SecureEcsWorkloadProps {
    * @default - looked up at deployment with a custom resource (`ec2:DescribePrefixLists`)
    */
   readonly s3PrefixListId?: string;
+
+  /**
+   * The security group of the VPC's interface endpoints (ECR, CloudWatch Logs, Secrets Manager...), e.g.
+   * `IsolatedSpokeVpc.endpointSecurityGroup`. The tasks' HTTPS egress then goes to that security group only, and
+   * the endpoint security group gets an ingress rule for TCP 443 from the tasks' security group, so the endpoints
+   * need no address-range rule for the tasks (`IsolatedSpokeVpc.endpointAllowedCidrs: []`).
+   *
+   * @default - the tasks may open HTTPS to the whole VPC CIDR (any address in the VPC, not only the endpoints), and
+   * synth warns
+   */
+  readonly endpointSecurityGroup?: ec2.ISecurityGroup;
 
   // ---------------------------------------------------------------- load balancer
 
@@ -289,10 +300,22 @@ export interface SecureEcsWorkloadProps {
   readonly maxAllocatedStorageGiB?: number;
 
   /**
-   * Database logs exported to CloudWatch Logs.
+   * Database logs exported to CloudWatch Logs. Their log groups (`/aws/rds/instance/<databaseInstanceIdentifier>/<log>`)
+   * are created by this construct before the instance, encrypted with `encryptionKey`, kept for `logRetention` and
+   * retained on delete; otherwise RDS would create them unencrypted (with the service key) and kept forever.
    * @default - ['postgresql', 'upgrade'] for PostgreSQL; ['error', 'general', 'slowquery'] for MySQL and MariaDB; none otherwise
+   * @see https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_LogAccess.Procedural.UploadtoCloudWatch.html
    */
   readonly databaseLogExports?: string[];
+
+  /**
+   * The DB instance identifier: 1-63 lowercase letters, digits and hyphens, starting with a letter, not ending with
+   * a hyphen and without two consecutive hyphens; unique per account and Region. Fixed so that the names of the
+   * exported log groups are known before the instance exists. Changing it replaces the instance (a snapshot is
+   * taken first, see `removalPolicy`).
+   * @default - derived from the construct path, e.g. `govhybrid-prod-app-database-1a2b3c4d`
+   */
+  readonly databaseInstanceIdentifier?: string;
 
   // ---------------------------------------------------------------- DNS, keys, logs
 
@@ -323,7 +346,8 @@ export interface SecureEcsWorkloadProps {
   readonly encryptionKey?: kms.IKey;
 
   /**
-   * Retention of the log groups this construct creates (application, ECS Exec, default WAF log group).
+   * Retention of the log groups this construct creates (application, ECS Exec, default WAF log group, database log
+   * exports).
    * @default logs.RetentionDays.ONE_YEAR
    */
   readonly logRetention?: logs.RetentionDays;
@@ -343,7 +367,8 @@ const DEFAULT_TLS_POLICY = elbv2.SslPolicy.TLS13_12_RES_PQ;
  *   correction 5).
  * - ECS: a cluster with Container Insights (enhanced), a Fargate service of `desiredCount` tasks with the deployment
  *   circuit breaker and rollback, a non-root user, a read-only root file system, logs encrypted with KMS, and
- *   egress only to the VPC's interface endpoints, the S3 gateway endpoint and the database.
+ *   egress only to the VPC's interface endpoints (their security group, `endpointSecurityGroup`; without it the VPC
+ *   CIDR on 443, with a synth warning), the S3 gateway endpoint and the database.
  * - RDS: encrypted with a customer managed key, Multi-AZ by default, automated backups, deletion protection, a
  *   snapshot on delete, IAM authentication, TLS enforced, the master password managed and rotated by RDS in Secrets
  *   Manager, Performance Insights and Enhanced Monitoring (60 s).
@@ -373,6 +398,8 @@ export class SecureEcsWorkload extends Construct implements ec2.IConnectable {
   public readonly webAcl: wafv2.CfnWebACL;
   /** The ARN of the WAF log destination in use. */
   public readonly wafLogDestinationArn: string;
+  /** The web ACL's logging configuration (destination and redacted fields), e.g. to add logging filters. */
+  public readonly wafLoggingConfiguration: wafv2.CfnLoggingConfiguration;
   /** The ECS cluster. */
   public readonly cluster: ecs.Cluster;
   /** The Fargate task definition. */
@@ -393,6 +420,15 @@ export class SecureEcsWorkload extends Construct implements ec2.IConnectable {
   public readonly databaseSecret: secretsmanager.ISecret;
   /** The database's security group. */
   public readonly databaseSecurityGroup: ec2.SecurityGroup;
+  /**
+   * The database's parameter group, which refuses connections without TLS (`rds.force_ssl` / `require_secure_transport`);
+   * add parameters with `addParameter`. Undefined for engines without a known parameter group family.
+   */
+  public readonly databaseParameterGroup?: rds.IParameterGroup;
+  /** The DB instance identifier (`databaseInstanceIdentifier`). */
+  public readonly databaseInstanceIdentifier: string;
+  /** The log groups of the database's log exports, in the order of `databaseLogExports` (KMS-encrypted, retained). */
+  public readonly databaseLogGroups: logs.ILogGroup[];
   /** The customer managed key of this workload. */
   public readonly encryptionKey: kms.IKey;
   /** `app.<zone>`, when `privateZone` is given. */
@@ -494,6 +530,17 @@ export class SecureEcsWorkload extends Construct implements ec2.IConnectable {
       v.check(props.maxAllocatedStorageGiB > allocated, 'maxAllocatedStorageGiB', props.maxAllocatedStorageGiB,
         `is not above \`allocatedStorageGiB\` (${allocated}); give a larger limit or omit it.`);
     }
+    const databaseInstanceIdentifier = props.databaseInstanceIdentifier ?? defaultInstanceIdentifier(this);
+    if (props.databaseInstanceIdentifier !== undefined && !v.isToken(props.databaseInstanceIdentifier)) {
+      v.check(DB_INSTANCE_IDENTIFIER.test(props.databaseInstanceIdentifier) && !props.databaseInstanceIdentifier.includes('--'),
+        'databaseInstanceIdentifier', props.databaseInstanceIdentifier,
+        'is not a DB instance identifier; use 1-63 lowercase letters, digits and hyphens, starting with a letter, not ending with a hyphen and without two consecutive hyphens, e.g. prod-app-db.');
+    }
+    const databaseLogExports = props.databaseLogExports ?? DEFAULT_LOG_EXPORTS[engineFamily] ?? [];
+    databaseLogExports.forEach((log, i) => {
+      v.check(v.isToken(log) || /^[a-z][a-z0-9-]{0,63}$/.test(log), `databaseLogExports[${i}]`, log,
+        'is not an RDS log type; use the engine\'s log names, e.g. postgresql, upgrade (PostgreSQL) or error, general, slowquery (MySQL).');
+    });
     if (props.databaseName !== undefined && !v.isToken(props.databaseName)) {
       v.check(/^[A-Za-z][A-Za-z0-9_]{0,62}$/.test(props.databaseName), 'databaseName', props.databaseName,
         'is not a database name; use a letter followed by up to 62 letters, digits or underscores, e.g. app.');
@@ -506,10 +553,8 @@ export class SecureEcsWorkload extends Construct implements ec2.IConnectable {
     }
 
     // ------------------------------------------------------------ key
-    this.encryptionKey = props.encryptionKey ?? new kms.Key(this, 'Key', {
+    this.encryptionKey = props.encryptionKey ?? createEncryptionKey(this, 'Key', {
       description: `Encrypts the database, Performance Insights, secrets, logs and ECS Exec sessions of ${this.node.path}`,
-      enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.RETAIN,
     });
 
     // ------------------------------------------------------------ security groups
@@ -543,7 +588,14 @@ export class SecureEcsWorkload extends Construct implements ec2.IConnectable {
     }
     // Tasks reach the interface endpoints (ECR, logs, Secrets Manager...) inside the VPC and S3 through the gateway
     // endpoint, where ECR keeps image layers; nothing else leaves the task.
-    this.serviceSecurityGroup.addEgressRule(ec2.Peer.ipv4(props.vpc.vpcCidrBlock), ec2.Port.tcp(443), 'HTTPS to the interface VPC endpoints');
+    if (props.endpointSecurityGroup) {
+      this.serviceSecurityGroup.connections.allowTo(props.endpointSecurityGroup, ec2.Port.tcp(443), 'HTTPS from the ECS tasks to the interface VPC endpoints');
+    } else {
+      this.serviceSecurityGroup.addEgressRule(ec2.Peer.ipv4(props.vpc.vpcCidrBlock), ec2.Port.tcp(443), 'HTTPS to the interface VPC endpoints');
+      Annotations.of(this).addWarningV2('cdk-gov-hybrid-network:ecsWorkloadEndpointEgressToVpcCidr',
+        'No `endpointSecurityGroup` is given, so the ECS tasks may open HTTPS (443) to any address of the VPC, not only to the interface endpoints. ' +
+        'Pass the endpoints\' security group (IsolatedSpokeVpc.endpointSecurityGroup) to restrict the egress to it.');
+    }
     const s3PrefixListId = props.s3PrefixListId ?? lookupS3PrefixListId(this);
     this.serviceSecurityGroup.addEgressRule(ec2.Peer.prefixList(s3PrefixListId), ec2.Port.tcp(443), 'HTTPS to S3 (ECR image layers) through the gateway endpoint');
     this.serviceSecurityGroup.connections.allowTo(this.databaseSecurityGroup, ec2.Port.tcp(databasePort), 'Application to the database');
@@ -617,7 +669,7 @@ export class SecureEcsWorkload extends Construct implements ec2.IConnectable {
         service: 'logs', resource: 'log-group', resourceName: wafLogGroup.logGroupName, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
       });
     }
-    new wafv2.CfnLoggingConfiguration(this, 'WebAclLogging', {
+    this.wafLoggingConfiguration = new wafv2.CfnLoggingConfiguration(this, 'WebAclLogging', {
       resourceArn: this.webAcl.attrArn,
       logDestinationConfigs: [this.wafLogDestinationArn],
       // Credentials and session cookies of the users must not end up in the log archive.
@@ -683,7 +735,17 @@ export class SecureEcsWorkload extends Construct implements ec2.IConnectable {
 
     // ------------------------------------------------------------ RDS
     const parameterGroup = tlsParameterGroup(this, engine, engineFamily);
+    this.databaseParameterGroup = parameterGroup;
+    this.databaseInstanceIdentifier = databaseInstanceIdentifier;
+    // RDS writes exported logs to /aws/rds/instance/<identifier>/<log>, creating the group (unencrypted, never
+    // expiring) unless it exists: create them first, encrypted and with the workload's retention.
+    this.databaseLogGroups = databaseLogExports.map((log) => createEncryptedLogGroup(this, `DatabaseLogGroup-${log}`, {
+      logGroupName: `/aws/rds/instance/${databaseInstanceIdentifier}/${log}`,
+      encryptionKey: this.encryptionKey,
+      retention: logRetention,
+    }));
     const instance = new rds.DatabaseInstance(this, 'Database', {
+      instanceIdentifier: databaseInstanceIdentifier,
       engine,
       instanceType: props.databaseInstanceType ?? ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MEDIUM),
       vpc: props.vpc,
@@ -715,8 +777,11 @@ export class SecureEcsWorkload extends Construct implements ec2.IConnectable {
       performanceInsightEncryptionKey: this.encryptionKey,
       performanceInsightRetention: rds.PerformanceInsightRetention.DEFAULT,
       monitoringInterval: Duration.seconds(60),
-      cloudwatchLogsExports: props.databaseLogExports ?? DEFAULT_LOG_EXPORTS[engineFamily],
+      cloudwatchLogsExports: databaseLogExports.length > 0 ? databaseLogExports : undefined,
     });
+    for (const logGroup of this.databaseLogGroups) {
+      instance.node.addDependency(logGroup);
+    }
     this.database = instance;
     if (!instance.secret) {
       throw new Error(`${this.node.path}: RDS did not expose the managed master user secret`);
@@ -790,6 +855,19 @@ export class SecureEcsWorkload extends Construct implements ec2.IConnectable {
       );
     }
   }
+}
+
+/** An RDS DB instance identifier (the consecutive-hyphen rule is checked separately). */
+const DB_INSTANCE_IDENTIFIER = /^[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/**
+ * A stable, unique DB instance identifier from the construct path (stack name included): lowercase, at most 63
+ * characters, starting with a letter, no consecutive hyphens, with aws-cdk-lib's hash of the path at the end.
+ */
+function defaultInstanceIdentifier(scope: Construct): string {
+  const unique = Names.uniqueResourceName(scope, { maxLength: 50, separator: '-' }).toLowerCase()
+    .replace(/[^a-z0-9-]/g, '-').replace(/-+/g, '-').replace(/^-|-$/g, '');
+  return `${/^[a-z]/.test(unique) ? '' : 'db-'}${unique}-database`;
 }
 
 /** Engine families this construct knows defaults for. */

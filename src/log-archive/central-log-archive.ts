@@ -9,6 +9,7 @@ import { LogArchiveDestinations } from './destinations';
 import { ElbLogDeliveryPrincipal } from './elb-principal';
 import { ELB_ACCESS_LOG_DOC, isKeyPrefix } from './internal';
 import { acknowledgeNag } from '../private/nag';
+import { BUCKET_POLICY_LIMIT, estimatePolicyBytes, KEY_POLICY_LIMIT } from '../private/policy-size';
 import { PropsValidator } from '../private/validation';
 
 /** The S3 storage class that log objects move to after `transitionAfterDays`. */
@@ -88,6 +89,29 @@ export interface CentralLogArchiveProps {
    * @default - roles are scoped by account and role ARN only
    */
   readonly organizationId?: string;
+
+  /**
+   * Scope the archive's policies by organization instead of listing every source account in each statement, for
+   * organizations with many accounts (seed 001: 120). Requires `organizationId`. Then:
+   * - `delivery.logs.amazonaws.com` (VPC and transit gateway flow logs, Resolver query logs) may write the
+   *   `AWSLogs/<account>/` paths of any log source of the organization (`aws:SourceOrgID`) in this Region
+   *   (`aws:SourceArn` = `arn:<partition>:logs:<region>:*:*`), in the bucket policy and in the key policy;
+   * - the Firehose roles of `wafLogSourceAccounts` share one statement whose resources use the `${aws:PrincipalAccount}`
+   *   policy variable, so each role still writes only under `waf/<its account>/` and `waf-errors/<its account>/`.
+   *
+   * `sourceAccounts` still bounds the ALB access-log paths: the Region's ELB log delivery account belongs to no
+   * organization, so that statement lists each account (about 95 bytes per account, so about 200 accounts fit).
+   *
+   * Without it, the log bucket policy grows by about 280 bytes per source account and 610 bytes per WAF source account;
+   * S3 rejects bucket policies above 20 KB, which a plan reaches at about 70 source accounts (about 23 when each also
+   * delivers WAF logs). Synthesis fails when a policy of the archive would exceed its limit (S3 bucket policy 20 KB,
+   * KMS key policy 32 KB).
+   * @default false
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourceorgid
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html
+   * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-policies.html
+   */
+  readonly organizationScopedPolicies?: boolean;
 
   /**
    * Accounts whose `WafLogDelivery` Firehose role (named `destinations.wafDeliveryRoleName`) may write WAF logs under
@@ -250,7 +274,16 @@ export class CentralLogArchive extends Construct {
     const storageClass = props.transitionStorageClass ?? LogArchiveStorageClass.GLACIER_FLEXIBLE_RETRIEVAL;
     warnOnEarlyDeletion(this, transitionAfterDays, props.expireAfterDays, storageClass);
 
-    const writers = writerGrants(d, props);
+    const orgScoped = props.organizationScopedPolicies ?? false;
+    // Log delivery (flow logs, Resolver query logs) from the listed accounts, or from any account of the organization.
+    const logsArns: string | string[] = orgScoped
+      ? `arn:${d.partition}:logs:${d.region}:*:*`
+      : sourceAccounts.map((a) => `arn:${d.partition}:logs:${d.region}:${a}:*`);
+    const deliveryConditions = {
+      StringEquals: orgScoped ? { 'aws:SourceOrgID': props.organizationId } : { 'aws:SourceAccount': sourceAccounts },
+      ArnLike: { 'aws:SourceArn': logsArns },
+    };
+    const writers = writerGrants(d, props, orgScoped);
     const readers = props.readerRoleArns ?? [];
     const orgCondition = props.organizationId ? { 'aws:PrincipalOrgID': props.organizationId } : {};
     const trail = props.organizationTrail ? trailArns(this, d, props.organizationTrail) : undefined;
@@ -272,10 +305,7 @@ export class CentralLogArchive extends Construct {
           principals: [new iam.ServicePrincipal('delivery.logs.amazonaws.com')],
           actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
           resources: ['*'],
-          conditions: {
-            StringEquals: { 'aws:SourceAccount': sourceAccounts },
-            ArnLike: { 'aws:SourceArn': sourceAccounts.map((a) => `arn:${d.partition}:logs:${d.region}:${a}:*`) },
-          },
+          conditions: deliveryConditions,
         }),
       ],
     });
@@ -412,18 +442,19 @@ export class CentralLogArchive extends Construct {
     }
 
     // ---------- log bucket policy ----------
-    const logsArns = sourceAccounts.map((a) => `arn:${d.partition}:logs:${d.region}:${a}:*`);
+    // Vended logs always land under AWSLogs/<source account>/; organization-scoped, any account's path of the org.
+    const deliveryAccounts = orgScoped ? ['*'] : sourceAccounts;
     logBucket.addToResourcePolicy(new iam.PolicyStatement({
       sid: 'LogDeliveryWrite',
       principals: [new iam.ServicePrincipal('delivery.logs.amazonaws.com')],
       actions: ['s3:PutObject'],
-      resources: sourceAccounts.flatMap((a) => [
+      resources: deliveryAccounts.flatMap((a) => [
         `${d.logBucketArn}/AWSLogs/${a}/*`,
         `${d.logBucketArn}/*/AWSLogs/${a}/*`,
       ]),
       conditions: {
-        StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control', 'aws:SourceAccount': sourceAccounts },
-        ArnLike: { 'aws:SourceArn': logsArns },
+        StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control', ...deliveryConditions.StringEquals },
+        ArnLike: deliveryConditions.ArnLike,
       },
     }));
     logBucket.addToResourcePolicy(new iam.PolicyStatement({
@@ -431,10 +462,7 @@ export class CentralLogArchive extends Construct {
       principals: [new iam.ServicePrincipal('delivery.logs.amazonaws.com')],
       actions: ['s3:GetBucketAcl', 's3:ListBucket'],
       resources: [d.logBucketArn],
-      conditions: {
-        StringEquals: { 'aws:SourceAccount': sourceAccounts },
-        ArnLike: { 'aws:SourceArn': logsArns },
-      },
+      conditions: deliveryConditions,
     }));
     if (trail) {
       const cloudtrailPrincipal = new iam.ServicePrincipal('cloudtrail.amazonaws.com');
@@ -456,7 +484,17 @@ export class CentralLogArchive extends Construct {
         conditions: { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control', 'aws:SourceArn': trail.arns } },
       }));
     }
-    writers.forEach((w, i) => {
+    if (orgScoped && (props.wafLogSourceAccounts ?? []).length > 0) {
+      // One statement for every WAF Firehose role: the policy variable keeps each role under its own account's prefix.
+      logBucket.addToResourcePolicy(new iam.PolicyStatement({
+        sid: 'WafDeliveryRolesPutObjects',
+        principals: accountPrincipals(props.wafLogSourceAccounts!),
+        actions: ['s3:PutObject', 's3:PutObjectAcl', 's3:AbortMultipartUpload'],
+        resources: ['waf', 'waf-errors'].map((p) => `${d.logBucketArn}/${p}/${ACCOUNT_VARIABLE}/*`),
+        conditions: { ArnLike: { 'aws:PrincipalArn': d.wafDeliveryRoleArn('*') }, ...orgStringEquals(props.organizationId) },
+      }));
+    }
+    writers.filter((w) => !w.shared).forEach((w, i) => {
       logBucket.addToResourcePolicy(new iam.PolicyStatement({
         sid: `WriterRole${i}PutObjects`,
         principals: [new iam.AccountPrincipal(w.accountId)],
@@ -517,6 +555,16 @@ export class CentralLogArchive extends Construct {
       }
     }
 
+    // ---------- policy sizes ----------
+    // A policy over its service's limit fails at deployment; say so at synthesis, with the fix.
+    this.node.addValidation({
+      validate: () => policySizeProblems(this, [
+        ['log bucket policy', logBucket.policy?.document, BUCKET_POLICY_LIMIT],
+        ['ALB log bucket policy', albLogBucket.policy?.document, BUCKET_POLICY_LIMIT],
+        ['key policy', keyPolicy, KEY_POLICY_LIMIT],
+      ], sourceAccounts.length, orgScoped),
+    });
+
     // ---------- organization trail ----------
     if (trail) {
       const trailResource = new cloudtrail.CfnTrail(this, 'OrganizationTrail', {
@@ -543,20 +591,28 @@ export class CentralLogArchive extends Construct {
 
 interface WriterGrant {
   readonly accountId: string;
+  /** The role ARN, or a pattern matching the same role name in every account of a shared statement. */
   readonly roleArn: string;
   readonly keyPrefixes: string[];
+  /** True when the grant is part of the organization-scoped WAF statement rather than a statement of its own. */
+  readonly shared: boolean;
 }
 
-function writerGrants(d: LogArchiveDestinations, props: CentralLogArchiveProps): WriterGrant[] {
+/** The S3 policy variable for the account of the calling principal (resolved by S3 at evaluation, not by CDK). */
+const ACCOUNT_VARIABLE = '${aws:PrincipalAccount}';
+
+function writerGrants(d: LogArchiveDestinations, props: CentralLogArchiveProps, orgScoped: boolean): WriterGrant[] {
   const waf = (props.wafLogSourceAccounts ?? []).map((accountId) => ({
     accountId,
-    roleArn: d.wafDeliveryRoleArn(accountId),
+    roleArn: d.wafDeliveryRoleArn(orgScoped ? '*' : accountId),
     keyPrefixes: [d.wafLogPrefix(accountId), d.wafErrorPrefix(accountId)],
+    shared: orgScoped,
   }));
   const roles = (props.writerRoles ?? []).map((w) => ({
     accountId: w.accountId,
     roleArn: `arn:${d.partition}:iam::${w.accountId}:role/${w.roleName}`,
     keyPrefixes: [w.keyPrefix],
+    shared: false,
   }));
   return [...waf, ...roles];
 }
@@ -607,6 +663,26 @@ function warnOnEarlyDeletion(scope: Construct, transitionAfterDays: number, expi
       `Log objects expire ${stay} days after moving to ${storageClass}, which bills a minimum of ${minimum} days; ` +
       'raise expireAfterDays or choose another transitionStorageClass to avoid early-deletion charges.');
   }
+}
+
+function policySizeProblems(scope: Construct, policies: Array<[string, iam.PolicyDocument | undefined, number]>,
+  sourceAccountCount: number, orgScoped: boolean): string[] {
+  const problems: string[] = [];
+  for (const [name, document, limit] of policies) {
+    if (!document) {
+      continue;
+    }
+    const bytes = estimatePolicyBytes(scope, document);
+    if (bytes > limit) {
+      const fix = orgScoped
+        ? 'Split the source accounts over more than one archive (one per group of OUs), or list fewer writer and reader roles.'
+        : 'Set `organizationScopedPolicies: true` (with `organizationId`) so that log delivery and WAF statements are scoped by ' +
+          'organization instead of listing every account.';
+      problems.push(`The ${name} of the central log archive would be about ${(bytes / 1024).toFixed(1)} KB ` +
+        `with ${sourceAccountCount} source accounts; the limit is ${limit / 1024} KB and the deployment would fail. ${fix}`);
+    }
+  }
+  return problems;
 }
 
 function accountPrincipals(accounts: string[]): iam.IPrincipal[] {
@@ -707,6 +783,10 @@ function validate(scope: Construct, props: CentralLogArchiveProps, elbPrincipal:
     v.accountId('elbLogDeliveryPrincipal', elbPrincipal.accountId);
   }
 
+  if (props.organizationScopedPolicies && props.organizationId === undefined) {
+    v.reportText('`organizationScopedPolicies` is set but `organizationId` is not; organization-scoped statements match ' +
+      'aws:SourceOrgID and aws:PrincipalOrgID against it. Set `organizationId`.');
+  }
   const trail = props.organizationTrail;
   if (trail) {
     if (props.organizationId === undefined) {

@@ -29,4 +29,3 @@ export function keyUseStatement(d: LogArchiveDestinations, actions: string[]): i
 export function isKeyPrefix(prefix: string): boolean {
   return /^[a-zA-Z0-9!_.*'()-]+(\/[a-zA-Z0-9!_.*'()-]+)*$/.test(prefix) && !prefix.split('/').includes('AWSLogs');
 }
-

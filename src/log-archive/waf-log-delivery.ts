@@ -2,7 +2,6 @@ import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { LogArchiveDestinations } from './destinations';
 import { keyUseStatement } from './internal';
@@ -167,19 +166,6 @@ export class WafLogDelivery extends Construct {
     this.deliveryStream = stream;
     this.deliveryStreamArn = stream.attrArn;
     this.deliveryStreamName = streamName;
-  }
-
-  /**
-   * Sends the logs of a web ACL to this stream.
-   * @param id construct ID of the logging configuration
-   * @param webAclArn ARN of a REGIONAL web ACL in this account and Region
-   * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wafv2-loggingconfiguration.html
-   */
-  public logWebAcl(id: string, webAclArn: string): wafv2.CfnLoggingConfiguration {
-    return new wafv2.CfnLoggingConfiguration(this, id, {
-      resourceArn: webAclArn,
-      logDestinationConfigs: [this.deliveryStreamArn],
-    });
   }
 
   /** The S3 key prefix this stream writes WAF logs under, e.g. `waf/333333333333`. */

@@ -1,4 +1,4 @@
-import { ArnFormat, CfnOutput, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -12,11 +12,14 @@ import { SessionPreferencesMode } from './session-preferences';
 import { LogArchiveDestinations } from '../log-archive/destinations';
 import { lookupS3PrefixListId } from '../private/aws-custom-resource';
 import { Ipv4Cidr } from '../private/cidr';
-import { allowCloudWatchLogsToUseKey, createEncryptedLogGroup } from '../private/encrypted-log-group';
+import { allowCloudWatchLogsToUseKey, createEncryptedLogGroup, createEncryptionKey } from '../private/encrypted-log-group';
 import { ExactSubnetGroup, ExactSubnetIpAddresses, exactSubnetConfiguration, validateExactSubnets } from '../private/exact-vpc';
+import { createVpcFlowLog } from '../private/flow-log';
 import { acknowledgeNag, nagFinding } from '../private/nag';
 import { addTransitGatewayRoutes, attachVpcToTransitGateway, checkReturnAddressesOutsideVpc } from '../private/routing';
+import { AwsOwnedS3Objects, checkS3EndpointPolicyProps, restrictS3GatewayEndpoint } from '../private/s3-endpoint-policy';
 import { PropsValidator } from '../private/validation';
+import { ITransitGatewayAttachment, TransitGatewayAttachment } from '../transit-hub/attachment';
 
 /**
  * The planned subnets of the Network VPC, one CIDR per availability zone in the order of `availabilityZones`.
@@ -84,10 +87,13 @@ export interface OverlappingCidrOpsAccessProps {
 
   /**
    * The CIDRs of the spoke VPCs the bastion forwards into, e.g. `['10.0.0.0/18', '10.0.64.0/18']`. Used to reject
-   * operator terminal and data-centre addresses that collide with a spoke, and (with a transit gateway) to check
-   * that each spoke lies inside `spokeSummaryCidrs`.
+   * operator terminal and data-centre addresses that collide with a spoke (the transit gateway would route their
+   * replies into the spoke), and to check that each spoke lies inside `spokeSummaryCidrs`.
    *
-   * @default []
+   * Required, with at least one CIDR, when `transitGatewayId` is set: without it those checks cannot run, and an
+   * overlap between the data centre's addresses and a spoke would only show as lost replies after deployment.
+   *
+   * @default - none; only allowed without `transitGatewayId` (no spoke is reachable then)
    */
   readonly spokeVpcCidrs?: string[];
 
@@ -164,6 +170,25 @@ export interface OverlappingCidrOpsAccessProps {
    * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-logging-s3.html
    */
   readonly sessionLogBucket?: s3.IBucket;
+
+  /**
+   * Buckets of other accounts the bastion may reach through the S3 gateway endpoint, as bucket ARNs
+   * (`arn:aws:s3:::<name>`). The endpoint's policy allows only buckets of this account, the AWS-owned buckets the
+   * bastion needs (Amazon Linux 2023 repositories, SSM Agent buckets) and the session log bucket
+   * (`sessionLogArchive` or `sessionLogBucket`, added automatically); list any other bucket here.
+   *
+   * @default - none
+   * @see https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-s3.html#vpc-endpoints-policies-s3
+   */
+  readonly s3EndpointAllowedBucketArns?: string[];
+
+  /**
+   * An AWS Organizations organization ID (`o-...`) whose accounts' buckets the bastion may reach through the S3
+   * gateway endpoint (`aws:ResourceOrgID`), in addition to `s3EndpointAllowedBucketArns`.
+   *
+   * @default - only the buckets listed above
+   */
+  readonly s3EndpointAllowedOrganizationId?: string;
 
   /**
    * The key prefix of session logs in `sessionLogBucket`, without leading or trailing slash, e.g.
@@ -309,7 +334,9 @@ const PREFERENCES_DOCUMENT = 'SSM-SessionManagerRunShell';
  *   `dataCentreReturnCidrs` to it, attachment subnets with the `local` route only;
  * - interface endpoints ssm, ssmmessages, ec2messages, logs, kms (and optionally sts) with private DNS, in the
  *   endpoint subnets, behind a security group that allows 443 from the bastion and the operator terminals only; an
- *   S3 gateway endpoint on the bastion subnets (package repositories, agent updates, session logs);
+ *   S3 gateway endpoint on the bastion subnets whose policy allows only this account's buckets, the Amazon Linux
+ *   2023 repositories and SSM Agent buckets (read only) and the session log bucket, so that nothing on the bastion
+ *   can copy data to another account's bucket;
  * - the bastion: Amazon Linux 2023, no public IP, IMDSv2 only, encrypted gp3 root volume, detailed monitoring, a role
  *   with `AmazonSSMManagedInstanceCore` plus exactly its log destinations and the session key, a security group
  *   with no inbound rule and egress only to the endpoints (443), S3 (443) and the registered forwarding targets;
@@ -388,6 +415,11 @@ export class OverlappingCidrOpsAccess extends Construct implements ec2.IConnecta
   public readonly transitGatewayAttachment?: ec2.CfnTransitGatewayVpcAttachment;
   /** The ID of the transit gateway VPC attachment, for the hub's association and propagation. */
   public readonly transitGatewayAttachmentId?: string;
+  /**
+   * The Network VPC attachment as the hub's segments take it (`segment.associate(ops.hubAttachment)`), named
+   * `network-vpc`, with the VPC CIDR behind it; when `transitGatewayId` is set.
+   */
+  public readonly hubAttachment?: ITransitGatewayAttachment;
 
   private readonly targets: Array<{
     readonly target: CheckedForwardingTarget;
@@ -454,7 +486,12 @@ export class OverlappingCidrOpsAccess extends Construct implements ec2.IConnecta
     });
     if (props.transitGatewayId !== undefined) {
       v.nonEmpty('spokeSummaryCidrs', summaryTexts, 'give the summary the bastion routes to the spokes, e.g. 10.0.0.0/16.');
+      v.nonEmpty('spokeVpcCidrs', props.spokeVpcCidrs,
+        'give the CIDR of every spoke VPC the bastion forwards into, e.g. [\'10.0.0.0/18\', \'10.0.64.0/18\'], so that operator terminal ' +
+        'and data-centre addresses that overlap a spoke are rejected (the transit gateway would route their replies into the spoke).');
     }
+    checkS3EndpointPolicyProps(v, 's3EndpointAllowedBucketArns', props.s3EndpointAllowedBucketArns,
+      's3EndpointAllowedOrganizationId', props.s3EndpointAllowedOrganizationId);
 
     const idleSessionTimeout = props.idleSessionTimeout ?? 20;
     const maxSessionDuration = props.maxSessionDuration ?? 480;
@@ -496,10 +533,8 @@ export class OverlappingCidrOpsAccess extends Construct implements ec2.IConnecta
     // ---- Encryption key for session data and log groups.
     // CloudWatch Logs encrypts the session and flow log groups with this key; its key policy names the regional
     // logs service, limited to log groups of this account and Region (a no-op for an imported key).
-    this.sessionKey = props.encryptionKey ?? new kms.Key(this, 'SessionKey', {
+    this.sessionKey = props.encryptionKey ?? createEncryptionKey(this, 'SessionKey', {
       description: `Session Manager session data and ops-access log groups (${this.node.path})`,
-      enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.RETAIN,
     });
     allowCloudWatchLogsToUseKey(this.sessionKey);
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
@@ -522,16 +557,13 @@ export class OverlappingCidrOpsAccess extends Construct implements ec2.IConnecta
     this.resolverOutboundSubnets = { subnets: this.vpc.selectSubnets({ subnetGroupName: 'resolver-out' }).subnets };
     this.bastionSubnetCidrs = [...subnetCidrs.bastion];
 
-    const defaultFlowLog = props.flowLogDestination ? undefined : this.defaultFlowLogDestination(stack, logRetention);
-    this.flowLog = new ec2.FlowLog(this, 'FlowLog', {
-      resourceType: ec2.FlowLogResourceType.fromVpc(this.vpc),
-      destination: props.flowLogDestination ?? defaultFlowLog!.destination,
-      trafficType: ec2.FlowLogTrafficType.ALL,
-    });
-    if (defaultFlowLog) {
-      // Deliveries start at creation; the role's permissions must be attached by then.
-      this.flowLog.node.addDependency(defaultFlowLog.policy);
-    }
+    this.flowLog = createVpcFlowLog(this, {
+      vpc: this.vpc,
+      destination: props.flowLogDestination,
+      encryptionKey: this.sessionKey,
+      retention: logRetention,
+      vpcName: 'the Network VPC',
+    }).flowLog;
 
     // ---- Security groups. Neither allows all outbound traffic; the bastion has no inbound rule.
     this.bastionSecurityGroup = new ec2.SecurityGroup(this, 'BastionSecurityGroup', {
@@ -579,6 +611,15 @@ export class OverlappingCidrOpsAccess extends Construct implements ec2.IConnecta
       service: ec2.GatewayVpcEndpointAwsService.S3,
       subnets: [this.bastionSubnets],
     });
+    // Session logs to a bucket of another account (the Security account's archive) leave through this endpoint;
+    // VPC flow logs to that archive do not (the flow log service delivers them).
+    const sessionLogBucketArns = sessionLogBucket ? [sessionLogBucket.bucketArn] : [];
+    restrictS3GatewayEndpoint(this.s3Endpoint, {
+      awsOwnedSid: 'AmazonLinuxRepositoriesAndSsmAgentBuckets',
+      awsOwnedObjects: [...AwsOwnedS3Objects.amazonLinux2023Repositories(this), ...AwsOwnedS3Objects.systemsManagerAgent(this)],
+      additionalBucketArns: [...sessionLogBucketArns, ...(props.s3EndpointAllowedBucketArns ?? [])],
+      organizationId: props.s3EndpointAllowedOrganizationId,
+    });
 
     // ---- Transit gateway attachment and subnet routes.
     if (props.transitGatewayId !== undefined) {
@@ -590,6 +631,11 @@ export class OverlappingCidrOpsAccess extends Construct implements ec2.IConnecta
       });
       this.transitGatewayAttachment = attachment;
       this.transitGatewayAttachmentId = attachment.attrId;
+      this.hubAttachment = TransitGatewayAttachment.fromVpcAttachmentId(this, 'HubAttachment', {
+        attachmentId: attachment.attrId,
+        name: 'network-vpc',
+        cidrs: [vpcCidr],
+      });
       const returnDestinations = [
         ...operatorCidrs.map((c, i) => c?.toString() ?? props.operatorTerminalCidrs[i]),
         ...returnCidrs.map((c, i) => c?.toString() ?? props.dataCentreReturnCidrs![i]),
@@ -769,35 +815,6 @@ export class OverlappingCidrOpsAccess extends Construct implements ec2.IConnecta
     };
     this.targets.push({ target, prop, registered });
     return registered;
-  }
-
-  /**
-   * A KMS-encrypted log group and a delivery role whose permissions sit in a customer managed policy (the role
-   * passed to the destination is immutable, so the flow log adds no inline policy). The trust policy is limited to
-   * flow logs of this account (confused-deputy protection).
-   *
-   * @see https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html
-   */
-  private defaultFlowLogDestination(stack: Stack, retention: logs.RetentionDays): { destination: ec2.FlowLogDestination; policy: iam.ManagedPolicy } {
-    const logGroup = createEncryptedLogGroup(this, 'FlowLogGroup', { encryptionKey: this.sessionKey, retention });
-    const role = new iam.Role(this, 'FlowLogRole', {
-      assumedBy: new iam.ServicePrincipal('vpc-flow-logs.amazonaws.com', {
-        conditions: {
-          StringEquals: { 'aws:SourceAccount': stack.account },
-          ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'ec2', resource: 'vpc-flow-log', resourceName: '*' }) },
-        },
-      }),
-      description: 'Delivers the Network VPC flow log to its CloudWatch Logs group',
-    });
-    const policy = new iam.ManagedPolicy(this, 'FlowLogPolicy', {
-      description: 'Network VPC flow log delivery to its log group only',
-      roles: [role],
-      statements: [new iam.PolicyStatement({
-        actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
-        resources: [logGroup.logGroupArn],
-      })],
-    });
-    return { destination: ec2.FlowLogDestination.toCloudWatchLogs(logGroup, role.withoutPolicyUpdates()), policy };
   }
 
   /**

@@ -1,7 +1,6 @@
-import { Annotations, Aws, CfnOutput, Fn, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Aws, CfnOutput, Fn, Names, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as ram from 'aws-cdk-lib/aws-ram';
 import * as route53profiles from 'aws-cdk-lib/aws-route53profiles';
@@ -10,19 +9,25 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { canonicalDomain, consumerShareName, DEFAULT_HUB_NAME, HUB_NAME_PATTERN, resourceName, zonePermissionName, zoneShareName } from './names';
 import { QueryLogDestination } from './query-log-destination';
-import { checkVpcDnsAttributes, describeSelection, knownVpcCidr, validatePrincipal } from './support';
+import { checkVpcDnsAttributes } from './support';
 import { acknowledgeAwsCustomResourceProvider } from '../private/aws-custom-resource';
 import { Ipv4Cidr } from '../private/cidr';
-import { createEncryptedLogGroup } from '../private/encrypted-log-group';
+import { createEncryptedLogGroup, createEncryptionKey } from '../private/encrypted-log-group';
 import { acknowledgeNag } from '../private/nag';
+import { validateRamPrincipal } from '../private/ram';
 import { checkReturnAddressesOutsideVpc } from '../private/routing';
+import { checkSubnetSelection } from '../private/subnet-selection';
 import { PropsValidator } from '../private/validation';
+import { knownVpcCidrs } from '../private/vpc-cidr';
 
 /** The AWS managed RAM permission that lets a consumer associate a shared Profile with its VPCs, nothing else. */
 const PROFILE_READ_ONLY_PERMISSION = 'AWSRAMPermissionRoute53ProfileAllowAssociation';
 
 /** The DNS port. */
 const DNS_PORT = 53;
+
+/** How the RAM principal check names the shared Profile and its owner (this stack's account). */
+const PROFILE_OWNER = (stack: Stack) => ({ ownerAccount: stack.account, resource: 'the Profile' });
 
 /** One Route 53 Resolver forwarding rule: queries for `domainName` (and its subdomains) go to `targetIps`. */
 export interface DnsForwardingRule {
@@ -132,9 +137,11 @@ export interface PrivateDnsHubProps {
 
   /**
    * Also share the forwarding rules themselves through RAM with every principal of `spokeZones` and
-   * `profileConsumers`, so that a VPC that already has another Route 53 Profile (a VPC can have only one) can
-   * associate the rules directly. VPCs associated with the hub's Profile do not need it.
-   * @default true
+   * `profileConsumers`. VPCs associated with the hub's Profile get the rules from the Profile and do not need this.
+   * Turn it on only for a spoke VPC that cannot use the hub's Profile because it already has another Route 53
+   * Profile (a VPC can have only one; `PrivateDnsSpoke.associateHubProfile: false`): that account then associates
+   * the shared rules with its VPC itself (`AWS::Route53Resolver::ResolverRuleAssociation`).
+   * @default false
    */
   readonly shareRulesDirectly?: boolean;
 
@@ -160,7 +167,8 @@ export interface PrivateDnsHubProps {
 
   /**
    * Prefix of the names of the Profile, the endpoints, the rules and the RAM shares (letters, digits, hyphens; at
-   * most 32 characters). PrivateDnsSpoke finds the Profile by the RAM share name, so both sides must use the same.
+   * most 32 characters). PrivateDnsSpoke finds the Profile by the RAM share name (and the hub's account), so both
+   * sides must use the same.
    * @default 'gov-private-dns'
    */
   readonly hubName?: string;
@@ -177,6 +185,15 @@ export interface PrivateDnsHubProps {
  * the Profile and associate the Profile with its VPCs. A spoke (PrivateDnsSpoke) then adds `prod.internal` to the
  * Profile: the Network VPC, and so the inbound endpoint that the DC queries, resolves it, and the spoke VPC gets
  * the forwarding rules. Every association is a CloudFormation resource, so deleting a stack removes it.
+ *
+ * One Profile for every spoke, by design: every VPC associated with the Profile resolves every zone added to it, so
+ * the Dev VPC resolves `app.prod.internal` and the Prod VPC resolves `app.dev.internal`. This is what the seed asks
+ * for ("RAM 共有で、すべての VPC で名前解決可能": every VPC resolves the names) and it is what lets the Network VPC, which
+ * can have only one Profile, answer the DC for every zone. Resolving a name grants no access: the transit gateway
+ * route tables keep Prod and Dev apart, and the records hold private addresses only. Where zone names themselves must
+ * not be visible across environments, use one hub (one Profile, its own `hubName`) per environment; the Network VPC
+ * can then carry only one of them, and the other environments' zones must reach the DC another way (e.g. VPC
+ * association authorizations), which this construct does not build.
  *
  * Deployment order: this construct (Network account) first, then the spokes. Deleting: spokes first (a Profile
  * cannot be deleted while VPCs are associated with it).
@@ -204,7 +221,7 @@ export class PrivateDnsHub extends Construct implements ec2.IConnectable {
 
   /**
    * The name of the read-only RAM share of the Profile (`profileConsumers`); a consumer account finds the Profile with
-   * `new HubProfileLookup(this, 'Hub', { resourceShareName: PrivateDnsHub.consumerShareName('gov-private-dns') })`.
+   * `new HubProfileLookup(this, 'Hub', { resourceShareName: PrivateDnsHub.consumerShareName('gov-private-dns'), ownerAccount: '<Network account>' })`.
    */
   public static consumerShareName(hubName: string): string {
     return consumerShareName(hubName);
@@ -238,8 +255,18 @@ export class PrivateDnsHub extends Construct implements ec2.IConnectable {
   public readonly queryLoggingConfig: route53resolver.CfnResolverQueryLoggingConfig;
   /** The log group created when no `queryLogDestination` was given. */
   public readonly queryLogGroup?: logs.ILogGroup;
+  /**
+   * The association of the Profile with the Network VPC (the hub's own VPC), e.g. to make other resources wait for
+   * it or to add tags.
+   */
+  public readonly networkVpcProfileAssociation: route53profiles.CfnProfileAssociation;
   /** The RAM shares of the Profile, one per spoke zone, in the order of `spokeZones`. */
   public readonly zoneShares: ram.CfnResourceShare[];
+  /**
+   * The RAM customer managed permissions of the zone shares, in the order of `spokeZones`: each lets its principals
+   * associate the Profile with their VPCs and add or remove a private hosted zone of exactly that zone's name.
+   */
+  public readonly zonePermissions: ram.CfnPermission[];
   /** The read-only RAM share of the Profile for `profileConsumers`, if any. */
   public readonly consumerShare?: ram.CfnResourceShare;
   /** The RAM share of the forwarding rules, if `shareRulesDirectly` and there are rules and principals. */
@@ -260,15 +287,14 @@ export class PrivateDnsHub extends Construct implements ec2.IConnectable {
         'is not a valid hub name; use 1-32 letters, digits and hyphens, starting and ending with a letter or digit.');
     }
     checkVpcDnsAttributes(v, 'vpc', props.vpc);
-    const vpcCidrText = knownVpcCidr(props.vpc);
-    const vpcCidr = vpcCidrText ? Ipv4Cidr.parse(vpcCidrText) : undefined;
+    const vpcCidrs = knownVpcCidrs(props.vpc).all;
 
     const inbound = planEndpoint(v, props.vpc, 'inboundSubnets', props.inboundSubnets, 'inboundIpAddresses', props.inboundIpAddresses);
     const outbound = planEndpoint(v, props.vpc, 'outboundSubnets', props.outboundSubnets, 'outboundIpAddresses', props.outboundIpAddresses);
 
     v.nonEmpty('dataCentreDnsServers', props.dataCentreDnsServers, 'give the IPv4 addresses of the data centre\'s DNS servers.');
     const dcServers = props.dataCentreDnsServers.map((ip, i) => v.ipv4(`dataCentreDnsServers[${i}]`, ip));
-    checkReturnAddressesOutsideVpc(v, 'dataCentreDnsServers', dcServers, 'the Network VPC', vpcCidr);
+    vpcCidrs.forEach((vpcCidr) => checkReturnAddressesOutsideVpc(v, 'dataCentreDnsServers', dcServers, 'the Network VPC', vpcCidr));
     const extraSources = (props.additionalInboundSourceCidrs ?? []).map((cidr, i) => {
       const parsed = v.ipv4OrCidr(`additionalInboundSourceCidrs[${i}]`, cidr);
       if (parsed && parsed.prefixLength === 0) {
@@ -278,7 +304,7 @@ export class PrivateDnsHub extends Construct implements ec2.IConnectable {
       }
       return parsed;
     });
-    checkReturnAddressesOutsideVpc(v, 'additionalInboundSourceCidrs', extraSources, 'the Network VPC', vpcCidr);
+    vpcCidrs.forEach((vpcCidr) => checkReturnAddressesOutsideVpc(v, 'additionalInboundSourceCidrs', extraSources, 'the Network VPC', vpcCidr));
 
     const rules = props.forwardingRules ?? [];
     const seenRules = new Map<string, number>();
@@ -336,9 +362,9 @@ export class PrivateDnsHub extends Construct implements ec2.IConnectable {
         }
       }
       v.nonEmpty(`${p}.principals`, zone.principals, 'give the account ID (or OU ARN) that owns the zone.');
-      zone.principals.forEach((principal, j) => validatePrincipal(v, `${p}.principals[${j}]`, principal, stack.account));
+      zone.principals.forEach((principal, j) => validateRamPrincipal(v, `${p}.principals[${j}]`, principal, PROFILE_OWNER(stack)));
     });
-    (props.profileConsumers ?? []).forEach((principal, i) => validatePrincipal(v, `profileConsumers[${i}]`, principal, stack.account));
+    (props.profileConsumers ?? []).forEach((principal, i) => validateRamPrincipal(v, `profileConsumers[${i}]`, principal, PROFILE_OWNER(stack)));
     (props.additionalForwardedZones ?? []).forEach((zone, i) => v.domainName(`additionalForwardedZones[${i}]`, zone));
     v.throwIfInvalid(this);
 
@@ -452,13 +478,14 @@ export class PrivateDnsHub extends Construct implements ec2.IConnectable {
       profileId: this.profileId,
       resourceArn: this.queryLoggingConfig.attrArn,
     });
-    new route53profiles.CfnProfileAssociation(this, 'ProfileToNetworkVpc', {
+    this.networkVpcProfileAssociation = new route53profiles.CfnProfileAssociation(this, 'ProfileToNetworkVpc', {
       name: resourceName(hubName, 'network-vpc'),
       profileId: this.profileId,
       resourceId: props.vpc.vpcId,
     });
 
     // ---- RAM shares ----
+    const permissions: ram.CfnPermission[] = [];
     this.zoneShares = zones.map((zone, i) => {
       const key = v.isToken(zone.zoneName) ? `${i}` : canonicalDomain(zone.zoneName);
       const share = new Construct(this, `ZoneShare-${key}`);
@@ -469,6 +496,7 @@ export class PrivateDnsHub extends Construct implements ec2.IConnectable {
         resourceType: 'route53profiles:Profile',
         policyTemplate: zoneContributorPolicy(zone.zoneName),
       });
+      permissions.push(permission);
       return new ram.CfnResourceShare(share, 'Resource', {
         name: zoneShareName(hubName, zone.zoneName),
         resourceArns: [this.profileArn],
@@ -477,6 +505,7 @@ export class PrivateDnsHub extends Construct implements ec2.IConnectable {
         permissionArns: [permission.attrArn],
       });
     });
+    this.zonePermissions = permissions;
     const consumers = props.profileConsumers ?? [];
     if (consumers.length > 0) {
       this.consumerShare = new ram.CfnResourceShare(this, 'ProfileConsumerShare', {
@@ -488,7 +517,7 @@ export class PrivateDnsHub extends Construct implements ec2.IConnectable {
       });
     }
     const allPrincipals = [...new Set([...zones.flatMap((z) => z.principals), ...consumers])];
-    if ((props.shareRulesDirectly ?? true) && this.forwardingRules.length > 0 && allPrincipals.length > 0) {
+    if ((props.shareRulesDirectly ?? false) && this.forwardingRules.length > 0 && allPrincipals.length > 0) {
       this.ruleShare = new ram.CfnResourceShare(this, 'RuleShare', {
         name: `${hubName}-forwarding-rules`,
         resourceArns: this.forwardingRules.map((r) => r.attrArn),
@@ -550,11 +579,7 @@ export class PrivateDnsHub extends Construct implements ec2.IConnectable {
   /** The default query log destination: a KMS-encrypted log group with a resource policy for the log delivery service. */
   private createQueryLogGroup(retention: logs.RetentionDays): logs.ILogGroup {
     const stack = Stack.of(this);
-    const key = new kms.Key(this, 'QueryLogKey', {
-      description: `${this.hubName}: encrypts the Route 53 Resolver query log group`,
-      enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    const key = createEncryptionKey(this, 'QueryLogKey', { description: `${this.hubName}: encrypts the Route 53 Resolver query log group` });
     const logGroup = createEncryptedLogGroup(this, 'QueryLogGroup', { encryptionKey: key, retention });
     // Resolver query logs are vended logs written by delivery.logs.amazonaws.com; an explicit resource policy
     // scoped to this log group and account avoids the service appending to the account's shared policy.
@@ -582,23 +607,17 @@ interface EndpointPlan {
   readonly selectionProp: string;
 }
 
-/** Selects and checks an endpoint's subnets and its optional fixed IPs. */
+/** Selects and checks an endpoint's subnets (the library's shared subnet check) and its optional fixed IPs. */
 function planEndpoint(v: PropsValidator, vpc: ec2.IVpc, selectionProp: string, selection: ec2.SubnetSelection,
   ipsProp: string, fixedIps: string[] | undefined): EndpointPlan {
-  let subnets: ec2.ISubnet[] = [];
-  try {
-    subnets = vpc.selectSubnets(selection).subnets;
-  } catch (e) {
-    v.report(selectionProp, describeSelection(selection), `selects no subnets of the VPC (${(e as Error).message}); select the resolver subnets, e.g. { subnetGroupName: 'resolver-in' }.`);
-  }
-  const azs = [...new Set(subnets.map((s) => s.availabilityZone).filter((az) => !Token.isUnresolved(az)))];
-  if (subnets.length < 2) {
-    v.report(selectionProp, describeSelection(selection),
-      `selects ${subnets.length} subnet${subnets.length === 1 ? '' : 's'}; a Resolver endpoint needs at least two IP addresses in two availability zones, so select one subnet in each of two or more AZs.`);
-  } else if (azs.length === 1 && subnets.every((s) => !Token.isUnresolved(s.availabilityZone))) {
-    v.report(selectionProp, describeSelection(selection),
-      `selects ${subnets.length} subnets, all in ${azs[0]}; a Resolver endpoint needs IP addresses in at least two availability zones for availability, so select subnets in two or more AZs.`);
-  }
+  const subnets = checkSubnetSelection(v, vpc, selection, {
+    prop: selectionProp,
+    minSubnets: 2,
+    minSubnetsReason: 'a Resolver endpoint needs at least two IP addresses in two availability zones, so select one subnet in each of two or more AZs',
+    minAzs: 2,
+    minAzsReason: 'a Resolver endpoint needs IP addresses in at least two availability zones for availability, so select subnets in two or more AZs',
+    example: "{ subnetGroupName: 'resolver-in' }",
+  }) ?? [];
   const cidrs = subnets.map((s) => {
     let text: string | undefined;
     try {

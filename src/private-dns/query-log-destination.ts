@@ -1,5 +1,3 @@
-import { Aws } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 
@@ -18,9 +16,11 @@ export enum QueryLogDestinationType {
  * Network VPC, including the queries the DC sends through the inbound endpoint, and every spoke VPC).
  *
  * Resolver query logs are "vended logs" delivered by `delivery.logs.amazonaws.com`. An S3 destination may be in
- * another account (the central archive in the Security account): that bucket's policy, and the key policy of its
- * SSE-KMS key, must then allow the delivery service for the Network account; `s3DeliveryPolicyStatements` and
- * `kmsKeyPolicyStatement` return those statements for the Security stack.
+ * another account: the usual one is the Security account's central archive, `CentralLogArchive`, whose bucket and
+ * key policies already allow the delivery service for its source accounts; give it as
+ * `QueryLogDestination.bucketArn(destinations.resolverQueryLogDestinationArn('network'))` (`LogArchiveDestinations`).
+ * Any other bucket's owner must allow `delivery.logs.amazonaws.com` for the Network account in the bucket policy
+ * (and in the key policy of an SSE-KMS key), as the CloudWatch Logs guide describes.
  *
  * @see https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resolver-query-logs.html
  * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-infrastructure-S3.html
@@ -40,9 +40,13 @@ export class QueryLogDestination {
   }
 
   /**
-   * An S3 bucket given by ARN, typically the central log archive in the Security account
-   * (`arn:aws:s3:::gov-hybrid-logs-111111111111`). Its bucket policy must contain `s3DeliveryPolicyStatements`.
+   * An S3 bucket given by ARN, typically the central log archive in the Security account:
+   * `QueryLogDestination.bucketArn(destinations.resolverQueryLogDestinationArn('network'))`, whose bucket and key
+   * policies (`CentralLogArchive`) already allow the log delivery service. Another bucket's policy must allow
+   * `delivery.logs.amazonaws.com` for the hub's account.
+   * @param bucketArn the bucket ARN, optionally with a key prefix (`arn:aws:s3:::bucket/prefix/`)
    * @param prefix an optional key prefix without leading or trailing slash, e.g. `route53resolver`
+   * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-infrastructure-S3.html
    */
   public static bucketArn(bucketArn: string, prefix?: string): QueryLogDestination {
     return new QueryLogDestination(QueryLogDestinationType.S3, prefix ? `${bucketArn}/${prefix}` : bucketArn);
@@ -51,69 +55,6 @@ export class QueryLogDestination {
   /** A Kinesis Data Firehose delivery stream in the hub's account and Region, given by ARN. */
   public static firehoseDeliveryStreamArn(deliveryStreamArn: string): QueryLogDestination {
     return new QueryLogDestination(QueryLogDestinationType.FIREHOSE, deliveryStreamArn);
-  }
-
-  /**
-   * The bucket-policy statements that let the log delivery service write Resolver query logs of the given source
-   * accounts into a bucket (for the bucket's own stack, e.g. the Security account's log archive):
-   * `AWSLogDeliveryWrite` (s3:PutObject under `<prefix>/AWSLogs/<account>/`, owner-full-control ACL) and
-   * `AWSLogDeliveryAclCheck` (s3:GetBucketAcl, s3:ListBucket), both restricted by `aws:SourceAccount` and
-   * `aws:SourceArn`.
-   *
-   * @param bucketArn the destination bucket's ARN
-   * @param sourceAccounts the accounts whose Resolver writes (the Network account)
-   * @param sourceRegion the Resolver's Region, e.g. ap-northeast-1
-   * @param prefix the key prefix given to `bucketArn(...)`, if any
-   * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-infrastructure-S3.html
-   */
-  public static s3DeliveryPolicyStatements(bucketArn: string, sourceAccounts: string[], sourceRegion: string,
-    prefix?: string): iam.PolicyStatement[] {
-    const principal = new iam.ServicePrincipal('delivery.logs.amazonaws.com');
-    const sourceArns = sourceAccounts.map((account) => `arn:${Aws.PARTITION}:logs:${sourceRegion}:${account}:*`);
-    const keyPrefix = prefix ? `${prefix}/` : '';
-    return [
-      new iam.PolicyStatement({
-        sid: 'AWSLogDeliveryWrite',
-        principals: [principal],
-        actions: ['s3:PutObject'],
-        resources: sourceAccounts.map((account) => `${bucketArn}/${keyPrefix}AWSLogs/${account}/*`),
-        conditions: {
-          StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control', 'aws:SourceAccount': sourceAccounts },
-          ArnLike: { 'aws:SourceArn': sourceArns },
-        },
-      }),
-      new iam.PolicyStatement({
-        sid: 'AWSLogDeliveryAclCheck',
-        principals: [principal],
-        actions: ['s3:GetBucketAcl', 's3:ListBucket'],
-        resources: [bucketArn],
-        conditions: {
-          StringEquals: { 'aws:SourceAccount': sourceAccounts },
-          ArnLike: { 'aws:SourceArn': sourceArns },
-        },
-      }),
-    ];
-  }
-
-  /**
-   * The key-policy statement that lets the log delivery service encrypt query logs with the destination bucket's
-   * SSE-KMS key (for the key's own stack).
-   *
-   * @param sourceAccounts the accounts whose Resolver writes (the Network account)
-   * @param sourceRegion the Resolver's Region
-   * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-infrastructure-S3.html#AWS-logs-SSE-KMS-S3
-   */
-  public static kmsKeyPolicyStatement(sourceAccounts: string[], sourceRegion: string): iam.PolicyStatement {
-    return new iam.PolicyStatement({
-      sid: 'AllowResolverQueryLogDelivery',
-      principals: [new iam.ServicePrincipal('delivery.logs.amazonaws.com')],
-      actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
-      resources: ['*'],
-      conditions: {
-        StringEquals: { 'aws:SourceAccount': sourceAccounts },
-        ArnLike: { 'aws:SourceArn': sourceAccounts.map((account) => `arn:${Aws.PARTITION}:logs:${sourceRegion}:${account}:*`) },
-      },
-    });
   }
 
   /** The kind of destination. */

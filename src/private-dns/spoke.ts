@@ -1,4 +1,4 @@
-import { Fn, Stack } from 'aws-cdk-lib';
+import { Fn, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as route53 from 'aws-cdk-lib/aws-route53';
@@ -13,24 +13,50 @@ import { PropsValidator } from '../private/validation';
 
 /** Properties of a HubProfileLookup. */
 export interface HubProfileLookupProps {
-  /** The name of the RAM resource share that carries the Profile, e.g. `PrivateDnsHub.zoneShareName(...)`. */
+  /**
+   * The name of the RAM resource share that carries the Profile: `PrivateDnsHub.zoneShareName(hubName, zoneName)`
+   * for a zone contributor, `PrivateDnsHub.consumerShareName(hubName)` for a read-only consumer.
+   */
   readonly resourceShareName: string;
+
+  /**
+   * The 12-digit ID of the account that owns the Profile and the share (the Network account of the
+   * PrivateDnsHub). Only a share owned by this account is accepted: a share of the same name that another account
+   * of the organization shares with this account is never used.
+   */
+  readonly ownerAccount: string;
 }
 
 /**
- * Finds, at deployment, the Route 53 Profile that another account (the Network account's PrivateDnsHub) shared
- * with this account through AWS RAM, by the name of the resource share. CloudFormation has no cross-account
- * references, and the Profile ID is only known after the hub is deployed.
+ * Finds, at deployment, the Route 53 Profile that the Network account's PrivateDnsHub shared with this account
+ * through AWS RAM. CloudFormation has no cross-account references, and the Profile ID is only known after the hub is
+ * deployed.
  *
- * Two read-only SDK calls in this account: RAM `GetResourceShares` (shares owned by other accounts, active, with that
- * name) and RAM `ListResources` (the `route53profiles:Profile` in that share). The deployment fails with
- * "...doesn't contain resourceShares.0.resourceShareArn" when the hub has not shared the Profile with this account
- * yet (deploy the hub first; within an organization with RAM sharing enabled no invitation must be accepted).
- * Share names are not unique across accounts: keep the hub name unique in the organization, since the first active
- * share of that name shared with this account is used. The lookup runs on create and when its inputs change.
+ * Two read-only SDK calls in this account (aws-cdk-lib `AwsCustomResource`):
+ * 1. RAM `GetResourceShares` (shares owned by other accounts, active, named `resourceShareName`) gives a share ARN.
+ *    RAM cannot filter shares by owner and share names are not unique across accounts, so this is only a candidate.
+ * 2. RAM `ListResources` (`route53profiles:Profile` resources of other accounts) in the share whose ARN is rebuilt
+ *    with `ownerAccount`: `arn:<partition>:ram:<region>:<ownerAccount>:resource-share/<ID of the candidate>`. A
+ *    share's ID is unique, so this names the candidate only if `ownerAccount` owns it, and a share holds only
+ *    resources its owner owns: the Profile returned is the hub's. If the candidate belongs to any other account, the
+ *    rebuilt ARN names no share shared with this account, the call returns nothing and the deployment fails ("...
+ *    doesn't contain resources.0.arn" or RAM's unknown-resource error): a foreign Profile is never associated.
+ *
+ * Exactness: the hub's share holds exactly one Profile (PrivateDnsHub shares only its own), so a match is unique.
+ * The lookup cannot be misled, but it can be blocked: if another account of the organization shares a share of the
+ * same name with this account and RAM lists it first, the deployment fails instead of picking the hub's share.
+ * Then pass the Profile ID directly (`PrivateDnsSpoke.hubProfileId`, from the hub stack's `ProfileIdOutput`), and
+ * remove the other share. The deployment also fails when the hub has not shared the Profile with this account yet
+ * (deploy the hub first; within an organization with RAM sharing enabled no invitation must be accepted).
+ *
+ * When it runs: on create, and on every update that changes `resourceShareName` or `ownerAccount` (both are in the
+ * calls' parameters and physical IDs). It does not re-run on its own when the hub replaces its Profile; that happens
+ * only when the hub's name changes (which changes `resourceShareName` here) or the hub stack is recreated, which
+ * needs every spoke association removed first, i.e. the spokes redeployed.
  *
  * @see https://docs.aws.amazon.com/ram/latest/APIReference/API_GetResourceShares.html
  * @see https://docs.aws.amazon.com/ram/latest/APIReference/API_ListResources.html
+ * @see https://docs.aws.amazon.com/ram/latest/userguide/working-with-sharing.html
  */
 export class HubProfileLookup extends Construct {
   /** The Profile's ARN (`arn:aws:route53profiles:<region>:<hub account>:profile/rp-...`). */
@@ -40,11 +66,16 @@ export class HubProfileLookup extends Construct {
 
   constructor(scope: Construct, id: string, props: HubProfileLookupProps) {
     super(scope, id);
+    const stack = Stack.of(this);
+    const v = new PropsValidator('HubProfileLookup');
+    checkHubAccount(v, 'ownerAccount', props.ownerAccount, stack.account);
+    v.throwIfInvalid(this);
+
     const shareCall: cr.AwsSdkCall = {
       service: 'RAM',
       action: 'getResourceShares',
       parameters: { resourceOwner: 'OTHER-ACCOUNTS', name: props.resourceShareName, resourceShareStatus: 'ACTIVE' },
-      physicalResourceId: cr.PhysicalResourceId.of(props.resourceShareName),
+      physicalResourceId: cr.PhysicalResourceId.of(`${props.ownerAccount}/${props.resourceShareName}`),
       outputPaths: ['resourceShares.0.resourceShareArn'],
     };
     const share = new cr.AwsCustomResource(this, 'ResourceShare', {
@@ -53,12 +84,17 @@ export class HubProfileLookup extends Construct {
       installLatestAwsSdk: false,
       policy: cr.AwsCustomResourcePolicy.fromStatements([new iam.PolicyStatement({ actions: ['ram:GetResourceShares'], resources: ['*'] })]),
     });
-    const shareArn = share.getResponseField('resourceShares.0.resourceShareArn');
+    // The candidate share's ID under the hub's account: only the hub's own share has this ARN.
+    const candidateArn = share.getResponseField('resourceShares.0.resourceShareArn');
+    const ownedShareArn = Fn.join('', [
+      'arn:', stack.partition, ':ram:', stack.region, ':', props.ownerAccount, ':resource-share/',
+      Fn.select(1, Fn.split('/', candidateArn)),
+    ]);
     const profileCall: cr.AwsSdkCall = {
       service: 'RAM',
       action: 'listResources',
-      parameters: { resourceOwner: 'OTHER-ACCOUNTS', resourceShareArns: [shareArn], resourceType: 'route53profiles:Profile' },
-      physicalResourceId: cr.PhysicalResourceId.of(shareArn),
+      parameters: { resourceOwner: 'OTHER-ACCOUNTS', resourceShareArns: [ownedShareArn], resourceType: 'route53profiles:Profile' },
+      physicalResourceId: cr.PhysicalResourceId.of(ownedShareArn),
       outputPaths: ['resources.0.arn'],
     };
     const profile = new cr.AwsCustomResource(this, 'Profile', {
@@ -76,7 +112,14 @@ export class HubProfileLookup extends Construct {
         { id: 'NIST.800.53.R5-IAMNoInlinePolicy', reason: 'aws-cdk-lib attaches the AwsCustomResource policy inline to its provider role; it holds only one RAM read action of this lookup.' },
       );
     }
-    acknowledgeAwsCustomResourceProvider(Stack.of(this));
+    acknowledgeAwsCustomResourceProvider(stack);
+  }
+}
+
+/** The hub's account: 12 digits, and another account than this one (RAM shares reach other accounts only). */
+function checkHubAccount(v: PropsValidator, prop: string, account: string, ownAccount: string): void {
+  if (v.accountId(prop, account) && !v.isToken(account) && !Token.isUnresolved(ownAccount) && account === ownAccount) {
+    v.report(prop, account, 'is this stack\'s own account; the hub\'s Profile is looked up among shares of other accounts, so give the Network account that owns the PrivateDnsHub, or pass `hubProfileId` when the hub is in this account.');
   }
 }
 
@@ -99,16 +142,26 @@ export interface PrivateDnsSpokeProps {
   readonly hubName?: string;
 
   /**
+   * The ID of the Network account that owns the PrivateDnsHub (12 digits), e.g. `222222222222`. The deploy-time
+   * lookup accepts the Profile only from a RAM share owned by this account (see `HubProfileLookup`), so another
+   * account of the organization cannot slip its own Profile (and its forwarding rules) into this VPC by sharing a
+   * share of the same name. Required unless `hubProfileId` is given.
+   * @default - none; then `hubProfileId` is required
+   */
+  readonly hubAccount?: string;
+
+  /**
    * The hub's Profile ID (`rp-...`), when known (e.g. from the hub stack's `ProfileIdOutput`). Skips the deploy-time
    * RAM lookup.
-   * @default - looked up at deployment through the RAM share `<hubName>-zone-<zoneName>`
+   * @default - looked up at deployment through the RAM share `<hubName>-zone-<zoneName>` owned by `hubAccount`
    */
   readonly hubProfileId?: string;
 
   /**
    * Associate the hub's Profile with `vpc`, which gives the VPC the forwarding rules (e.g. `onprem.example.local`
    * to the DC), the other spokes' zones and query logging. Turn it off only when the VPC already has another
-   * Route 53 Profile (a VPC can have one); then associate the hub's directly shared rules yourself.
+   * Route 53 Profile (a VPC can have one); then have the hub share its rules directly
+   * (`PrivateDnsHub.shareRulesDirectly: true`) and associate them with the VPC yourself.
    * @default true
    */
   readonly associateHubProfile?: boolean;
@@ -132,10 +185,15 @@ export interface PrivateDnsSpokeProps {
  * associations are CloudFormation resources of this stack (`AWS::Route53Profiles::ProfileResourceAssociation`,
  * `AWS::Route53Profiles::ProfileAssociation`), so deleting the stack removes them.
  *
- * Other constructs register their records through `privateZone` (a standard `route53.IPrivateHostedZone`), e.g. the
- * ALB as `app.prod.internal`, the database as `db.prod.internal`, the SFTP endpoint as `sftp.prod.internal`.
+ * Other constructs register their records through `privateZone`, a standard `route53.IPrivateHostedZone`: pass it as
+ * their `privateZone` prop (SecureEcsWorkload: `app.prod.internal`, `db.prod.internal`; SftpBackupBridge:
+ * `sftp.prod.internal`) or create `route53.ARecord`/`CnameRecord` in it.
  *
- * Deploy after the hub (Network account). Throws at synth (one error) for an invalid zone name or hub name.
+ * Every spoke VPC associated with the hub's Profile resolves every spoke zone in it (Dev resolves `prod.internal`),
+ * by design: see PrivateDnsHub.
+ *
+ * Deploy after the hub (Network account). Throws at synth (one error) for an invalid zone name, hub name, hub account
+ * or Profile ID, and when neither `hubAccount` nor `hubProfileId` is given.
  *
  * @see https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/sharing-profiles.html
  * @see https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/profile-associate-private-hz.html
@@ -165,6 +223,12 @@ export class PrivateDnsSpoke extends Construct {
       v.check(/^rp-[a-z0-9]+$/.test(props.hubProfileId), 'hubProfileId', props.hubProfileId,
         'is not a Route 53 Profile ID; use the rp-... ID from the hub stack\'s ProfileIdOutput, or omit it to look the Profile up.');
     }
+    if (props.hubProfileId === undefined && props.hubAccount === undefined) {
+      v.report('hubAccount', undefined,
+        'is required to look up the hub\'s Profile; give the ID of the Network account that owns the PrivateDnsHub (e.g. 222222222222), or pass `hubProfileId`.');
+    } else if (props.hubAccount !== undefined) {
+      checkHubAccount(v, 'hubAccount', props.hubAccount, Stack.of(this).account);
+    }
     checkVpcDnsAttributes(v, 'vpc', props.vpc);
     v.throwIfInvalid(this);
 
@@ -177,7 +241,7 @@ export class PrivateDnsSpoke extends Construct {
     this.privateZone = zone;
 
     this.hubProfileId = props.hubProfileId
-      ?? new HubProfileLookup(this, 'HubProfile', { resourceShareName: zoneShareName(hubName, zoneName) }).profileId;
+      ?? new HubProfileLookup(this, 'HubProfile', { resourceShareName: zoneShareName(hubName, zoneName), ownerAccount: props.hubAccount! }).profileId;
 
     this.zoneInHubProfile = new route53profiles.CfnProfileResourceAssociation(this, 'ZoneInHubProfile', {
       name: resourceName('zone', zoneName),
@@ -191,30 +255,5 @@ export class PrivateDnsSpoke extends Construct {
         resourceId: props.vpc.vpcId,
       });
     }
-  }
-
-  /**
-   * Adds an alias A record `<recordName>.<zone>` (e.g. `app` → the internal ALB).
-   * @param recordName the name relative to the zone (`app`), or a full name inside it (`app.prod.internal`)
-   */
-  public addAliasRecord(id: string, recordName: string, target: route53.IAliasRecordTarget): route53.ARecord {
-    this.checkRecordName(recordName);
-    return new route53.ARecord(this, id, { zone: this.privateZone, recordName, target: route53.RecordTarget.fromAlias(target) });
-  }
-
-  /**
-   * Adds a CNAME record `<recordName>.<zone>` → `domainName` (e.g. `db` → the RDS endpoint address).
-   * @param recordName the name relative to the zone (`db`), or a full name inside it
-   * @param domainName the canonical name, e.g. the database's `dbInstanceEndpointAddress`
-   */
-  public addCnameRecord(id: string, recordName: string, domainName: string): route53.CnameRecord {
-    this.checkRecordName(recordName);
-    return new route53.CnameRecord(this, id, { zone: this.privateZone, recordName, domainName });
-  }
-
-  private checkRecordName(recordName: string): void {
-    const v = new PropsValidator('PrivateDnsSpoke record');
-    v.domainName('recordName', recordName);
-    v.throwIfInvalid(this);
   }
 }

@@ -36,6 +36,37 @@ export function allowCloudWatchLogsToUseKey(key: kms.IKey): void {
   }));
 }
 
+/** Options for `createEncryptionKey`. */
+export interface EncryptionKeyOptions {
+  /** What the key encrypts, e.g. `SftpBackupBridge Stack/Backup: database dumps, log groups, alarm topic`. */
+  readonly description: string;
+  /**
+   * Add the key-policy statement that lets CloudWatch Logs of this account and Region use the key
+   * (`allowCloudWatchLogsToUseKey`). `createEncryptedLogGroup` adds it anyway for the log groups it creates.
+   * @default false
+   */
+  readonly allowCloudWatchLogs?: boolean;
+}
+
+/**
+ * A customer managed KMS key the way every construct of this library creates one: symmetric, automatic yearly
+ * rotation on, and retained when the stack is deleted or the key is replaced (data encrypted with it, such as
+ * retained log groups, buckets and snapshots, outlives the stack and must stay readable).
+ *
+ * @see https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys.html
+ */
+export function createEncryptionKey(scope: Construct, id: string, options: EncryptionKeyOptions): kms.Key {
+  const key = new kms.Key(scope, id, {
+    description: options.description,
+    enableKeyRotation: true,
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+  if (options.allowCloudWatchLogs) {
+    allowCloudWatchLogsToUseKey(key);
+  }
+  return key;
+}
+
 /** Options for `createEncryptedLogGroup`. */
 export interface EncryptedLogGroupOptions {
   /** The customer managed key that encrypts the log group. */

@@ -2,7 +2,7 @@ import { EndpointKind, NetworkEndpoint } from './endpoint';
 import { ReachabilityModel } from './model';
 import { PropsValidator } from '../private/validation';
 import { throwIfInvalid } from './private/problems';
-import { renderMatrix, renderViolations, renderIssues } from './private/render';
+import { renderIssues, renderMatrix, renderOutsideMatrix, renderViolations } from './private/render';
 import { FlowProtocol, ModelIssue, ModelSummary, PathResult, QueryResult, Verdict } from './types';
 
 /** How `verify` treats undeclared flows whose packets are delivered but whose replies are dropped. */
@@ -427,19 +427,29 @@ export class VerificationReport {
     return renderMatrix(this.matrixEndpoints, this.checks);
   }
 
+  /**
+   * The flows declared with `allow` or `deny` that involve an endpoint outside the matrix (route-level segmentation
+   * between VPCs and subnets), one line per source → destination pair with its ports and status; empty when there
+   * are none.
+   */
+  public renderDeclaredFlowsOutsideMatrix(): string {
+    return renderOutsideMatrix(this.matrixEndpoints, this.checks);
+  }
+
   /** Every violation with its path, hop by hop. */
   public renderViolations(): string {
     return renderViolations(this.violations);
   }
 
-  /** The whole report: summary, matrix, violations, model issues. */
+  /** The whole report: summary, matrix, the declared flows outside the matrix, violations, model issues. */
   public render(): string {
     const s = this.summary;
     const head = `Reachability verification: ${s.stacks} stacks in accounts ${s.accounts.join(', ')}; ${s.vpcs} VPCs, ${s.subnets} subnets, ` +
       `${s.transitGateways} transit gateways, ${s.transitGatewayRouteTables} TGW route tables, ${s.attachments} attachments, ${s.endpoints} endpoints ` +
       `(model built in ${s.buildMillis} ms); ${this.checks.length} flows checked.`;
     const verdict = this.passed ? 'PASSED: no violation.' : `FAILED: ${this.violations.length} violation${this.violations.length === 1 ? '' : 's'}.`;
-    return [head, '', this.renderMatrix(), '', this.renderViolations(), '', renderIssues(this.issues), '', verdict].join('\n');
+    const outside = this.renderDeclaredFlowsOutsideMatrix();
+    return [head, '', this.renderMatrix(), '', ...(outside ? [outside, ''] : []), this.renderViolations(), '', renderIssues(this.issues), '', verdict].join('\n');
   }
 }
 

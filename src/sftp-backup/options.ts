@@ -5,7 +5,8 @@ export enum DumpEngine {
   /**
    * RDS for PostgreSQL: `pg_dump --format=custom` (restore with `pg_restore`). The image carries the PostgreSQL 17
    * client, which dumps PostgreSQL servers up to 17; the backup server's `pg_restore` must be version 17 or newer
-   * to read the archive.
+   * to read the archive. SftpBackupBridge refuses at synth a database whose engine version is newer than 17 (it
+   * would fail every night); a database whose version is unknown at synth (imported) is not checked.
    *
    * @see https://www.postgresql.org/docs/current/app-pgdump.html
    */

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { Aws, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Aws, Duration, Fn, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -22,12 +22,12 @@ import { DumpEngine, SftpSecurityPolicy } from './options';
 import { checkScheduleExpression, SCHEDULE_HOW_TO } from './schedule-expression';
 import { checkSshPublicKey } from './ssh-public-key';
 import { acknowledgeAwsCustomResourceProvider, lookupS3PrefixListId } from '../private/aws-custom-resource';
-import { Ipv4Cidr } from '../private/cidr';
-import { createEncryptedLogGroup } from '../private/encrypted-log-group';
+import { createEncryptedLogGroup, createEncryptionKey } from '../private/encrypted-log-group';
 import { acknowledgeNag, nagFinding } from '../private/nag';
 import { checkReturnAddressesOutsideVpc } from '../private/routing';
-import { describeSelection } from '../private/subnet-selection';
+import { checkSubnetSelection, SubnetRangeCheck } from '../private/subnet-selection';
 import { PropsValidator } from '../private/validation';
+import { knownVpcCidrs } from '../private/vpc-cidr';
 
 /** The metric namespace of the dump job's success and failure metrics. */
 const METRIC_NAMESPACE = 'GovHybridNetwork/SftpBackupBridge';
@@ -38,6 +38,12 @@ const MISSED_RUN_GRACE_HOURS = 2;
 /** CloudWatch evaluates an alarm over at most 7 days when its period is one hour or longer. */
 const MAX_ALARM_HOURS = 7 * 24;
 
+/**
+ * The major version of the PostgreSQL client in the dump image (`postgresql17-client` in `assets/sftp-backup`).
+ * pg_dump dumps servers of its own major version and older only.
+ */
+const POSTGRES_CLIENT_MAJOR = 17;
+
 /** Where the dump task's container build context lives; resolves from `src/` and from the compiled `lib/`. */
 const DUMP_IMAGE_DIRECTORY = path.join(__dirname, '..', '..', 'assets', 'sftp-backup');
 
@@ -47,7 +53,8 @@ const DUMP_IMAGE_DIRECTORY = path.join(__dirname, '..', '..', 'assets', 'sftp-ba
 export interface SftpBackupBridgeProps {
   /**
    * The VPC that hosts the SFTP endpoint and the dump task (the Prod VPC). Its CIDR must be known at synth
-   * (an `ec2.Vpc`, or an imported VPC with `vpcCidrBlock`): the backup server address is checked against it.
+   * (an `ec2.Vpc`, or an imported VPC with `vpcCidrBlock`): the backup server address is checked against it, and
+   * against the VPC's literal secondary CIDR blocks (`ec2.CfnVPCCidrBlock`) defined before the bridge.
    */
   readonly vpc: ec2.IVpc;
 
@@ -56,7 +63,8 @@ export interface SftpBackupBridgeProps {
    * (reference plan: the two /27s 10.0.20.0/27 in ap-northeast-1a and 10.0.20.32/27 in ap-northeast-1c).
    *
    * Each subnet gets one endpoint network interface. Their route tables need a route to the backup server /32
-   * through the transit gateway (the spoke VPC construct adds it).
+   * through the transit gateway; this construct does not add it: give these subnets with the backup server as
+   * destination in `GovHybridSpokeAttachment`'s `routes` (the reference deployment does).
    */
   readonly endpointSubnets: ec2.SubnetSelection;
 
@@ -127,6 +135,25 @@ export interface SftpBackupBridgeProps {
    * @default - the VPC's isolated subnets except `endpointSubnets`
    */
   readonly dumpTaskSubnets?: ec2.SubnetSelection;
+
+  /**
+   * The security group of the VPC's interface endpoints (ECR, Secrets Manager, CloudWatch Logs), e.g.
+   * `IsolatedSpokeVpc.endpointSecurityGroup`. The dump task's HTTPS egress then goes to that security group only,
+   * and the endpoint security group gets an ingress rule for TCP 443 from the dump task's security group.
+   *
+   * @default - the dump task may open HTTPS to the whole VPC CIDR (any address in the VPC, not only the endpoints),
+   * and synth warns
+   */
+  readonly endpointSecurityGroup?: ec2.ISecurityGroup;
+
+  /**
+   * The customer managed KMS key of the dumps, the log groups and the default alarm topic. The construct adds to
+   * the policy of a key defined in this app the statements CloudWatch Logs (log groups) and CloudWatch alarms (the
+   * encrypted topic) need; the policy of an imported key must already allow both.
+   *
+   * @default - a new key with rotation enabled, retained on stack deletion
+   */
+  readonly encryptionKey?: kms.IKey;
 
   /**
    * The ECS cluster the dump task runs in.
@@ -253,7 +280,7 @@ export interface SftpBackupBridgeProps {
  * AWS Transfer Family endpoint in the VPC's advertised subnets.
  *
  * What it builds:
- * - a KMS key (rotation on, retained) for the dumps, the log groups and the alarm topic;
+ * - a KMS key (rotation on, retained; or `encryptionKey`) for the dumps, the log groups and the alarm topic;
  * - the dump bucket: SSE-KMS with the key and a bucket key, versioning, Block Public Access, TLS 1.2+ only, server
  *   access logs, lifecycle expiry after `retentionDays` (noncurrent versions too), retained on stack deletion;
  * - the dump job: an ECS Fargate task (read-only root file system, non-root user, no public IP) whose image is built
@@ -267,14 +294,18 @@ export interface SftpBackupBridgeProps {
  *   directory `/` maps to the dump prefix, read-only through its role;
  * - a security group allowing TCP 22 from `backupServerAddress` /32 only;
  * - deploy-time lookups of the endpoint's private IPs (CloudFormation does not return them) and, with `privateZone`,
- *   `sftp.<zone>` A records.
+ *   `sftp.<zone>` A records. The lookups carry the server ID and the endpoint subnet IDs in their parameters, so
+ *   CloudFormation runs them again whenever the endpoint subnets change and the record follows the new IPs.
  *
  * ARCHITECTURE.md correction 3: the backup server must lie outside the VPC CIDR, because a VPC route more specific
  * than the local route cannot point at a transit gateway; synthesis fails otherwise, naming the two fixes.
  *
  * The dump task reaches AWS only through VPC endpoints: interface endpoints `ecr.api`, `ecr.dkr`, `logs` and
- * `secretsmanager` in `vpc` (private DNS on) and the S3 gateway endpoint on the task subnets' route tables. The
- * bridge does not create them.
+ * `secretsmanager` in `vpc` (private DNS on; give their security group as `endpointSecurityGroup`) and the S3
+ * gateway endpoint on the task subnets' route tables. The bridge does not create them.
+ *
+ * PostgreSQL: the dump image carries the PostgreSQL 17 client, which dumps servers up to 17; synthesis fails for a
+ * `database` whose engine version is newer.
  *
  * @see https://docs.aws.amazon.com/transfer/latest/userguide/create-server-in-vpc.html
  * @see https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-targets-templated.html
@@ -287,8 +318,8 @@ export class SftpBackupBridge extends Construct implements ec2.IConnectable {
    */
   public static readonly METRIC_NAMESPACE = METRIC_NAMESPACE;
 
-  /** The KMS key of the dumps, the log groups and the default alarm topic. */
-  public readonly encryptionKey: kms.Key;
+  /** The KMS key of the dumps, the log groups and the default alarm topic (`encryptionKey`, or a new one). */
+  public readonly encryptionKey: kms.IKey;
   /** The dump bucket. */
   public readonly bucket: s3.Bucket;
   /** The bucket receiving the dump bucket's server access logs. */
@@ -348,10 +379,8 @@ export class SftpBackupBridge extends Construct implements ec2.IConnectable {
     const input = validate(this, props);
     this.dumpPrefix = input.prefix;
 
-    this.encryptionKey = new kms.Key(this, 'Key', {
+    this.encryptionKey = props.encryptionKey ?? createEncryptionKey(this, 'Key', {
       description: `SftpBackupBridge ${this.node.path}: database dumps, log groups, alarm topic`,
-      enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.RETAIN,
     });
 
     this.accessLogsBucket = props.accessLogsBucket ?? this.createAccessLogsBucket();
@@ -372,8 +401,16 @@ export class SftpBackupBridge extends Construct implements ec2.IConnectable {
       allowAllOutbound: false,
       description: 'SftpBackupBridge dump task: HTTPS to the VPC endpoints, the database port to the database',
     });
-    this.dumpTaskSecurityGroup.addEgressRule(ec2.Peer.ipv4(props.vpc.vpcCidrBlock), ec2.Port.tcp(443),
-      'HTTPS to the interface VPC endpoints (ECR, Secrets Manager, CloudWatch Logs)');
+    if (props.endpointSecurityGroup) {
+      this.dumpTaskSecurityGroup.connections.allowTo(props.endpointSecurityGroup, ec2.Port.tcp(443),
+        'HTTPS from the SftpBackupBridge dump task to the interface VPC endpoints (ECR, Secrets Manager, CloudWatch Logs)');
+    } else {
+      this.dumpTaskSecurityGroup.addEgressRule(ec2.Peer.ipv4(props.vpc.vpcCidrBlock), ec2.Port.tcp(443),
+        'HTTPS to the interface VPC endpoints (ECR, Secrets Manager, CloudWatch Logs)');
+      Annotations.of(this).addWarningV2('cdk-gov-hybrid-network:sftpBackupEndpointEgressToVpcCidr',
+        'No `endpointSecurityGroup` is given, so the dump task may open HTTPS (443) to any address of the VPC, not only to the interface endpoints. ' +
+        'Pass the endpoints\' security group (IsolatedSpokeVpc.endpointSecurityGroup) to restrict the egress to it.');
+    }
     this.dumpTaskSecurityGroup.addEgressRule(ec2.Peer.prefixList(lookupS3PrefixListId(this)), ec2.Port.tcp(443),
       'HTTPS to S3 (dump upload, ECR image layers) through the S3 gateway endpoint');
     this.allowDatabaseAccess(props.database);
@@ -433,7 +470,7 @@ export class SftpBackupBridge extends Construct implements ec2.IConnectable {
       sshPublicKeys: props.sshPublicKeys.map((key) => key.trim()),
     });
 
-    const endpoint = this.lookUpEndpoint(input.endpointSubnets.length);
+    const endpoint = this.lookUpEndpoint(input.endpointSubnets);
     this.endpointIpAddresses = endpoint.ipAddresses;
     this.hostKeyFingerprint = endpoint.hostKeyFingerprint;
     acknowledgeAwsCustomResourceProvider(Stack.of(this));
@@ -710,13 +747,19 @@ export class SftpBackupBridge extends Construct implements ec2.IConnectable {
   }
 
   private createAlarmTopic(): sns.Topic {
-    // CloudWatch needs the key to publish alarm notifications to an encrypted topic.
+    // CloudWatch needs the key to publish alarm notifications to an encrypted topic; only alarms of this account
+    // and Region may use it (confused-deputy protection). A no-op for an imported key, whose owner must allow it.
     // https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
+    const stack = Stack.of(this);
     this.encryptionKey.addToResourcePolicy(new iam.PolicyStatement({
       sid: 'AllowCloudWatchAlarmsToPublishToTheTopic',
       principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
       actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
       resources: ['*'],
+      conditions: {
+        StringEquals: { 'aws:SourceAccount': stack.account },
+        ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+      },
     }));
     return new sns.Topic(this, 'AlarmTopic', {
       displayName: 'SftpBackupBridge alarms',
@@ -830,15 +873,23 @@ export class SftpBackupBridge extends Construct implements ec2.IConnectable {
    * CloudFormation does not return a VPC-hosted server's endpoint IPs. Three documented calls find them:
    * Transfer `DescribeServer` (EndpointDetails.VpcEndpointId, HostKeyFingerprint) → EC2 `DescribeVpcEndpoints`
    * (NetworkInterfaceIds) → EC2 `DescribeNetworkInterfaces` (PrivateIpAddress).
+   *
+   * When they run again: CloudFormation updates a custom resource only when its properties change. The server ID and
+   * the endpoint subnet IDs are part of each lookup's physical resource ID (a property of the resource, not a
+   * parameter of the SDK call, which the service would reject), so moving the endpoint to other subnets (which
+   * updates the server in place and gives it new network interfaces) also re-runs the three lookups after the
+   * server update, and `sftp.<zone>` follows the new IPs. A change that AWS makes outside CloudFormation (none is
+   * expected for a VPC endpoint's interfaces) is not seen until the next change of the endpoint subnets.
    */
-  private lookUpEndpoint(subnetCount: number): { ipAddresses: string[]; hostKeyFingerprint: string } {
+  private lookUpEndpoint(subnets: ec2.ISubnet[]): { ipAddresses: string[]; hostKeyFingerprint: string } {
+    const revision = Fn.join('|', [this.serverId, ...subnets.map((subnet) => subnet.subnetId)]);
     const server = new cr.AwsCustomResource(this, 'ServerLookup', {
       resourceType: 'Custom::TransferServerLookup',
       onUpdate: {
         service: 'Transfer',
         action: 'describeServer',
         parameters: { ServerId: this.serverId },
-        physicalResourceId: cr.PhysicalResourceId.of(this.serverId),
+        physicalResourceId: cr.PhysicalResourceId.of(revision),
         outputPaths: ['Server.EndpointDetails.VpcEndpointId', 'Server.HostKeyFingerprint'],
       },
       policy: cr.AwsCustomResourcePolicy.fromStatements([
@@ -849,14 +900,14 @@ export class SftpBackupBridge extends Construct implements ec2.IConnectable {
     this.acknowledgeLookup(server);
     const vpcEndpointId = server.getResponseField('Server.EndpointDetails.VpcEndpointId');
 
-    const indexes = Array.from({ length: subnetCount }, (_, i) => i);
+    const indexes = subnets.map((_, i) => i);
     const endpoint = new cr.AwsCustomResource(this, 'VpcEndpointLookup', {
       resourceType: 'Custom::VpcEndpointLookup',
       onUpdate: {
         service: 'EC2',
         action: 'describeVpcEndpoints',
         parameters: { VpcEndpointIds: [vpcEndpointId] },
-        physicalResourceId: cr.PhysicalResourceId.of(vpcEndpointId),
+        physicalResourceId: cr.PhysicalResourceId.of(Fn.join('|', [vpcEndpointId, revision])),
         outputPaths: indexes.map((i) => `VpcEndpoints.0.NetworkInterfaceIds.${i}`),
       },
       policy: cr.AwsCustomResourcePolicy.fromStatements([
@@ -874,7 +925,7 @@ export class SftpBackupBridge extends Construct implements ec2.IConnectable {
         service: 'EC2',
         action: 'describeNetworkInterfaces',
         parameters: { NetworkInterfaceIds: interfaceIds },
-        physicalResourceId: cr.PhysicalResourceId.of(vpcEndpointId),
+        physicalResourceId: cr.PhysicalResourceId.of(Fn.join('|', [vpcEndpointId, revision])),
         outputPaths: indexes.map((i) => `NetworkInterfaces.${i}.PrivateIpAddress`),
       },
       policy: cr.AwsCustomResourcePolicy.fromStatements([
@@ -926,27 +977,20 @@ const PREFIX = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
 function validate(scope: Construct, props: SftpBackupBridgeProps): ValidatedInput {
   const v = new PropsValidator('SftpBackupBridge');
 
-  // The VPC CIDR: needed for correction 3 and the subnet checks.
-  let vpcCidr: Ipv4Cidr | undefined;
-  let vpcCidrText: string | undefined;
-  try {
-    vpcCidrText = props.vpc.vpcCidrBlock;
-  } catch {
+  // The VPC's ranges (primary and literal secondary blocks): needed for correction 3 and the subnet checks.
+  const known = knownVpcCidrs(props.vpc);
+  if (!known.supplied) {
     v.report('vpc', props.vpc.vpcId, 'has no known CIDR block; import it with its vpcCidrBlock (ec2.Vpc.fromVpcAttributes or ' +
       'ec2.Vpc.fromLookup) so that the endpoint subnets and the backup server address can be checked against it.');
+  } else if (known.primaryText !== undefined) {
+    v.cidr('vpc.vpcCidrBlock', known.primaryText); // reports a malformed CIDR of an imported VPC
   }
-  if (vpcCidrText !== undefined && v.isToken(vpcCidrText)) {
-    // An ec2.Vpc defined in this app returns its CIDR as a token; its CfnVPC holds the planned value.
-    const cfnVpc = props.vpc.node.defaultChild;
-    vpcCidrText = cfnVpc instanceof ec2.CfnVPC && typeof cfnVpc.cidrBlock === 'string' ? cfnVpc.cidrBlock : vpcCidrText;
-  }
-  if (vpcCidrText !== undefined && !v.isToken(vpcCidrText)) {
-    vpcCidr = v.cidr('vpc.vpcCidrBlock', vpcCidrText);
-  }
+  const vpcCidrs = known.all;
+  const vpcRange = `the VPC CIDR${vpcCidrs.length > 1 ? 's' : ''} ${vpcCidrs.join(', ')} (\`vpc\`)`;
 
   let advertised = v.cidr('advertisedCidr', props.advertisedCidr);
-  if (advertised && vpcCidr && !vpcCidr.contains(advertised)) {
-    v.report('advertisedCidr', props.advertisedCidr, `lies outside the VPC CIDR ${vpcCidr} (\`vpc\`); it must be the range of the endpoint subnets in this VPC.`);
+  if (advertised && vpcCidrs.length > 0 && !vpcCidrs.some((c) => c.contains(advertised!))) {
+    v.report('advertisedCidr', props.advertisedCidr, `lies outside ${vpcRange}; it must be the range of the endpoint subnets in this VPC.`);
     advertised = undefined; // checking the subnets against it would only repeat this problem
   }
 
@@ -956,16 +1000,30 @@ function validate(scope: Construct, props: SftpBackupBridgeProps): ValidatedInpu
     v.report('backupServerAddress', props.backupServerAddress,
       'is not a single host; give the backup server\'s address as AWS sees it (after any NAT), e.g. 10.0.200.10 or 10.0.200.10/32.');
   }
-  checkReturnAddressesOutsideVpc(v, 'backupServerAddress', [backup?.prefixLength === 32 ? backup : undefined],
-    'the VPC that hosts the SFTP endpoint (`vpc`)', vpcCidr);
+  vpcCidrs.forEach((vpcCidr) => checkReturnAddressesOutsideVpc(v, 'backupServerAddress', [backup?.prefixLength === 32 ? backup : undefined],
+    'the VPC that hosts the SFTP endpoint (`vpc`)', vpcCidr));
   const backupServerCidr = backup ? backup.toString() : props.backupServerAddress.includes('/') ? props.backupServerAddress : `${props.backupServerAddress}/32`;
 
-  const endpointSubnets = selectSubnets(v, 'endpointSubnets', props.vpc, props.endpointSubnets);
-  checkEndpointSubnets(v, endpointSubnets, vpcCidr, advertised, props.advertisedCidr);
+  const withinCidrs: SubnetRangeCheck[] = [
+    { cidrs: vpcCidrs, outside: `${vpcRange}; choose subnets of the VPC that hosts the endpoint.` },
+    {
+      cidrs: advertised ? [advertised] : [],
+      outside: `\`advertisedCidr\` ${props.advertisedCidr}, the only range the transit gateway routes from the data centre ` +
+        `to this VPC, so the backup server could not reach an endpoint address in it; choose subnets inside ${props.advertisedCidr} or widen ` +
+        '`advertisedCidr` (and its static route in the DC route table).',
+    },
+  ];
+  const endpointSubnets = checkSubnetSelection(v, props.vpc, props.endpointSubnets, {
+    prop: 'endpointSubnets',
+    onePerAz: true,
+    onePerAzReason: 'a VPC endpoint takes at most one subnet per availability zone',
+    withinCidrs,
+    example: "{ subnetGroupName: 'transfer' }",
+  }) ?? [];
 
   let taskSubnets: ec2.ISubnet[];
   if (props.dumpTaskSubnets) {
-    taskSubnets = selectSubnets(v, 'dumpTaskSubnets', props.vpc, props.dumpTaskSubnets);
+    taskSubnets = checkSubnetSelection(v, props.vpc, props.dumpTaskSubnets, { prop: 'dumpTaskSubnets' }) ?? [];
   } else {
     const endpointIds = new Set(endpointSubnets.map((s) => s.subnetId));
     taskSubnets = props.vpc.isolatedSubnets.filter((s) => !endpointIds.has(s.subnetId));
@@ -999,6 +1057,13 @@ function validate(scope: Construct, props: SftpBackupBridgeProps): ValidatedInpu
     if (derived && derived !== props.engine) {
       v.report('engine', props.engine, `does not match the engine of \`database\` (${props.database.engine?.engineType}); use DumpEngine.${derived.toUpperCase()} or leave it unset.`);
     }
+  }
+  const major = postgresMajorVersion(props.database);
+  if (engine === DumpEngine.POSTGRESQL && major !== undefined && major > POSTGRES_CLIENT_MAJOR) {
+    v.report('database', `PostgreSQL ${major}`,
+      `is newer than the PostgreSQL ${POSTGRES_CLIENT_MAJOR} client of the dump image, and pg_dump refuses to dump a server newer than itself, ` +
+      `so every nightly dump would fail. Keep the database on PostgreSQL ${POSTGRES_CLIENT_MAJOR} or older (e.g. rds.PostgresEngineVersion.VER_17_9), ` +
+      'or upgrade cdk-gov-hybrid-network to a release whose dump image carries a newer client.');
   }
   if (!props.database.connections.defaultPort) {
     v.report('database', props.database.node.path, 'has no known port; import it with its port (rds.DatabaseInstance.fromDatabaseInstanceAttributes).');
@@ -1058,49 +1123,6 @@ function validate(scope: Construct, props: SftpBackupBridgeProps): ValidatedInpu
   };
 }
 
-function selectSubnets(v: PropsValidator, prop: string, vpc: ec2.IVpc, selection: ec2.SubnetSelection): ec2.ISubnet[] {
-  try {
-    const subnets = vpc.selectSubnets(selection).subnets;
-    v.check(subnets.length > 0, prop, describeSelection(selection), 'selects no subnet of `vpc`; select the subnets by group name, type or explicit list.');
-    return subnets;
-  } catch (e) {
-    v.report(prop, describeSelection(selection), `cannot be resolved in \`vpc\` (${(e as Error).message}); select existing subnets of the VPC.`);
-    return [];
-  }
-}
-
-function checkEndpointSubnets(v: PropsValidator, subnets: ec2.ISubnet[], vpcCidr: Ipv4Cidr | undefined,
-  advertised: Ipv4Cidr | undefined, advertisedText: string): void {
-  const seenZones = new Map<string, number>();
-  subnets.forEach((subnet, i) => {
-    const prop = `endpointSubnets[${i}]`;
-    const zone = tryRead(() => subnet.availabilityZone);
-    if (zone && !Token.isUnresolved(zone)) {
-      const first = seenZones.get(zone);
-      if (first !== undefined) {
-        v.report(prop, subnet.subnetId, `is in ${zone} like \`endpointSubnets[${first}]\`; a VPC endpoint takes at most one subnet per availability zone.`);
-      } else {
-        seenZones.set(zone, i);
-      }
-    }
-    const text = tryRead(() => subnet.ipv4CidrBlock);
-    if (!text || Token.isUnresolved(text)) {
-      return;
-    }
-    const cidr = v.cidr(`${prop}.ipv4CidrBlock`, text);
-    if (!cidr) {
-      return;
-    }
-    if (vpcCidr && !vpcCidr.contains(cidr)) {
-      v.report(prop, text, `lies outside the VPC CIDR ${vpcCidr} (\`vpc\`); choose subnets of the VPC that hosts the endpoint.`);
-    } else if (advertised && !advertised.contains(cidr)) {
-      v.report(prop, text, `lies outside \`advertisedCidr\` ${advertisedText}, the only range the transit gateway routes from the data centre ` +
-        `to this VPC, so the backup server could not reach an endpoint address in it; choose subnets inside ${advertisedText} or widen ` +
-        '`advertisedCidr` (and its static route in the DC route table).');
-    }
-  });
-}
-
 function missedRunAlarmHours(v: PropsValidator, props: SftpBackupBridgeProps, schedule: string, intervalHours: number | undefined): number {
   if (props.missedRunAlarmAfter) {
     const seconds = props.missedRunAlarmAfter.toSeconds();
@@ -1135,6 +1157,18 @@ function engineOf(database: rds.IDatabaseInstance): DumpEngine | undefined {
     return DumpEngine.MYSQL;
   }
   return undefined;
+}
+
+/** The major version of a PostgreSQL `database` when its engine version is known at synth, e.g. 17. */
+function postgresMajorVersion(database: rds.IDatabaseInstance): number | undefined {
+  if (database.engine?.engineType !== 'postgres') {
+    return undefined;
+  }
+  const text = database.engine.engineVersion?.majorVersion;
+  if (text === undefined || Token.isUnresolved(text) || !/^[0-9]+/.test(text)) {
+    return undefined;
+  }
+  return parseInt(text, 10);
 }
 
 function secretOf(database: rds.IDatabaseInstance): secretsmanager.ISecret | undefined {

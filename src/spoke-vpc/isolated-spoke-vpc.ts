@@ -1,11 +1,11 @@
-import { Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { createEncryptedLogGroup } from '../private/encrypted-log-group';
+import { createEncryptionKey } from '../private/encrypted-log-group';
 import { ExactSubnetGroup, ExactSubnetIpAddresses, exactSubnetConfiguration, validateExactSubnets } from '../private/exact-vpc';
+import { createVpcFlowLog } from '../private/flow-log';
+import { AwsOwnedS3Objects, checkS3EndpointPolicyProps, restrictS3GatewayEndpoint } from '../private/s3-endpoint-policy';
 import { PropsValidator } from '../private/validation';
 
 /** A caller-defined subnet group of an `IsolatedSpokeVpc`, one subnet per availability zone. */
@@ -79,9 +79,34 @@ export interface IsolatedSpokeVpcProps {
 
   /**
    * The source CIDRs allowed to reach the interface endpoints on TCP 443. Never `0.0.0.0/0`.
+   *
+   * Give `[]` to allow no address range at all, only the security groups that are granted explicitly: pass
+   * `endpointSecurityGroup` to `SecureEcsWorkload` and `SftpBackupBridge` (each then opens 443 from its tasks'
+   * security group only), or call `endpointSecurityGroup.connections.allowFrom(...)`. That is the tighter choice:
+   * a database or load balancer subnet then has no path to the AWS APIs at all.
+   *
    * @default - the VPC CIDR only
    */
   readonly endpointAllowedCidrs?: string[];
+
+  /**
+   * Buckets of other accounts that workloads of this VPC may reach through the S3 gateway endpoint, as bucket ARNs
+   * (`arn:aws:s3:::<name>`). The endpoint's policy allows only buckets of this account and the ECR image layer bucket
+   * of the Region (read only); list any other bucket here. AWS services that deliver to buckets themselves (VPC flow
+   * logs, ALB access logs, WAF logs through Firehose) do not use the endpoint and need no entry.
+   *
+   * @default - none
+   * @see https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-s3.html#vpc-endpoints-policies-s3
+   */
+  readonly s3EndpointAllowedBucketArns?: string[];
+
+  /**
+   * An AWS Organizations organization ID (`o-...`) whose accounts' buckets workloads of this VPC may reach through
+   * the S3 gateway endpoint (`aws:ResourceOrgID`), in addition to `s3EndpointAllowedBucketArns`.
+   *
+   * @default - only this account's buckets, the ECR layer bucket and `s3EndpointAllowedBucketArns`
+   */
+  readonly s3EndpointAllowedOrganizationId?: string;
 
   /**
    * Where the VPC flow logs (all traffic) go, e.g. `ec2.FlowLogDestination.toS3(centralBucket, 'vpc-flow-logs/prod')`
@@ -114,6 +139,11 @@ const GROUP_NAME = /^[a-zA-Z][a-zA-Z0-9-]{0,31}$/;
  * interface endpoints a Fargate service needs without internet access plus those the caller declares, the S3 gateway
  * endpoint on every route table (ECR image layers are stored in S3), flow logs, and a default security group with
  * every rule removed.
+ *
+ * The S3 gateway endpoint does not carry the default full-access policy: it allows only buckets of this account
+ * (`aws:ResourceAccount`), the Region's ECR image layer bucket (`prod-<region>-starport-layer-bucket`, read only),
+ * and the buckets or organization given in `s3EndpointAllowedBucketArns` / `s3EndpointAllowedOrganizationId`. A
+ * workload with stolen or foreign credentials cannot copy data to another account's bucket through it.
  *
  * The transit gateway attachment and the routes towards it are built by the TGW spoke attachment construct, from
  * `transitGatewayAttachmentSubnets` and the route tables of the other groups.
@@ -164,9 +194,15 @@ export class IsolatedSpokeVpc extends Construct {
   public readonly endpointSubnets: ec2.SubnetSelection;
   /** The interface endpoints, in creation order: ecr.api, ecr.dkr, logs, secretsmanager, then `interfaceEndpointServices`. */
   public readonly interfaceEndpoints: ec2.InterfaceVpcEndpoint[];
-  /** The S3 gateway endpoint, on every route table of the VPC. */
+  /**
+   * The S3 gateway endpoint, on every route table of the VPC, with the restrictive policy described above; add
+   * statements with `s3GatewayEndpoint.addToPolicy(...)`.
+   */
   public readonly s3GatewayEndpoint: ec2.GatewayVpcEndpoint;
-  /** The security group of every interface endpoint: TCP 443 in from `endpointAllowedCidrs`, no egress. */
+  /**
+   * The security group of every interface endpoint: TCP 443 in from `endpointAllowedCidrs` and from the security
+   * groups granted later (e.g. by `SecureEcsWorkload` given it as `endpointSecurityGroup`), no egress.
+   */
   public readonly endpointSecurityGroup: ec2.SecurityGroup;
   /** The VPC flow log (all traffic). */
   public readonly flowLog: ec2.FlowLog;
@@ -203,7 +239,6 @@ export class IsolatedSpokeVpc extends Construct {
 
     const endpointSources = props.endpointAllowedCidrs ?? [props.vpcCidr];
     if (props.endpointAllowedCidrs) {
-      v.nonEmpty('endpointAllowedCidrs', props.endpointAllowedCidrs, 'give the CIDRs that may reach the endpoints, or omit the prop to allow the VPC CIDR.');
       props.endpointAllowedCidrs.forEach((cidr, i) => {
         const parsed = v.cidr(`endpointAllowedCidrs[${i}]`, cidr);
         if (parsed && parsed.prefixLength === 0) {
@@ -224,6 +259,8 @@ export class IsolatedSpokeVpc extends Construct {
       }
       seenServices.add(service.shortName);
     });
+    checkS3EndpointPolicyProps(v, 's3EndpointAllowedBucketArns', props.s3EndpointAllowedBucketArns,
+      's3EndpointAllowedOrganizationId', props.s3EndpointAllowedOrganizationId);
     v.throwIfInvalid(this);
 
     this.vpcCidr = props.vpcCidr;
@@ -248,10 +285,16 @@ export class IsolatedSpokeVpc extends Construct {
 
     // ECR stores image layers in S3; the gateway endpoint is free and goes on every route table.
     this.s3GatewayEndpoint = vpc.addGatewayEndpoint('S3Endpoint', { service: ec2.GatewayVpcEndpointAwsService.S3 });
+    restrictS3GatewayEndpoint(this.s3GatewayEndpoint, {
+      awsOwnedSid: 'EcrImageLayers',
+      awsOwnedObjects: AwsOwnedS3Objects.ecrImageLayers(this),
+      additionalBucketArns: props.s3EndpointAllowedBucketArns,
+      organizationId: props.s3EndpointAllowedOrganizationId,
+    });
 
     this.endpointSecurityGroup = new ec2.SecurityGroup(this, 'EndpointSecurityGroup', {
       vpc,
-      description: 'Interface VPC endpoints: HTTPS from the allowed CIDRs only',
+      description: 'Interface VPC endpoints: HTTPS from the allowed CIDRs and granted security groups only',
       allowAllOutbound: false,
     });
     endpointSources.forEach((cidr) => {
@@ -266,24 +309,18 @@ export class IsolatedSpokeVpc extends Construct {
       open: false,
     }));
 
-    let destination = props.flowLogDestination;
-    if (!destination) {
-      const key = props.encryptionKey ?? new kms.Key(this, 'FlowLogKey', {
-        description: `Encrypts the flow log group of ${this.node.path}`,
-        enableKeyRotation: true,
-      });
-      const logGroup = createEncryptedLogGroup(this, 'FlowLogGroup', {
-        encryptionKey: key,
-        retention: props.flowLogRetention ?? logs.RetentionDays.ONE_YEAR,
-      });
-      this.flowLogGroup = logGroup;
-      destination = ec2.FlowLogDestination.toCloudWatchLogs(logGroup, flowLogRole(this, logGroup));
-    }
-    this.flowLog = new ec2.FlowLog(this, 'FlowLog', {
-      resourceType: ec2.FlowLogResourceType.fromVpc(vpc),
-      destination,
-      trafficType: ec2.FlowLogTrafficType.ALL,
+    const flowLogKey = props.flowLogDestination ? undefined : props.encryptionKey ?? createEncryptionKey(this, 'FlowLogKey', {
+      description: `Encrypts the flow log group of ${this.node.path}`,
     });
+    const flowLog = createVpcFlowLog(this, {
+      vpc,
+      destination: props.flowLogDestination,
+      encryptionKey: flowLogKey,
+      retention: props.flowLogRetention ?? logs.RetentionDays.ONE_YEAR,
+      vpcName: this.node.path,
+    });
+    this.flowLog = flowLog.flowLog;
+    this.flowLogGroup = flowLog.logGroup;
   }
 
   /**
@@ -295,30 +332,6 @@ export class IsolatedSpokeVpc extends Construct {
     this.vpc.selectSubnets(selection); // throws, naming the available groups, when the group does not exist
     return selection;
   }
-}
-
-/**
- * The role VPC Flow Logs assumes to write to the log group. Its permissions are a customer managed policy rather than
- * the inline default policy aws-cdk-lib would add, so that no inline policy exists (NIST 800-53 AC-6 checks).
- * @see https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html
- */
-function flowLogRole(scope: Construct, logGroup: logs.ILogGroup): iam.IRole {
-  const role = new iam.Role(scope, 'FlowLogRole', {
-    assumedBy: new iam.ServicePrincipal('vpc-flow-logs.amazonaws.com', {
-      conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(scope).account } },
-    }),
-    description: 'Lets VPC Flow Logs write the flow log group of this VPC',
-  });
-  new iam.ManagedPolicy(scope, 'FlowLogPolicy', {
-    description: 'Writes VPC flow log records to one log group',
-    roles: [role],
-    statements: [new iam.PolicyStatement({
-      actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
-      resources: [logGroup.logGroupArn],
-    })],
-  });
-  // aws-cdk-lib would otherwise add the same grants as an inline default policy.
-  return role.withoutPolicyUpdates();
 }
 
 function group(name: string, cidrs: string[], prop: string): ExactSubnetGroup {

@@ -3,12 +3,12 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as ram from 'aws-cdk-lib/aws-ram';
 import { Construct } from 'constructs';
-import { createLogKey } from './private/logs';
-import { validateRouting } from './private/routing-validation';
+import { NAME_PATTERN, validateRouting } from './private/routing-validation';
 import { TransitGatewaySegment } from './segment';
 import { SpokeAttachmentLookup, SpokeAttachmentLookupOptions } from './spoke-lookup';
 import { GovHybridVpnAttachment, GovHybridVpnOptions, VpnRouting } from './vpn';
-import { allowCloudWatchLogsToUseKey } from '../private/encrypted-log-group';
+import { allowCloudWatchLogsToUseKey, createEncryptionKey } from '../private/encrypted-log-group';
+import { ORGANIZATION_ARN_PATTERN, ORGANIZATIONAL_UNIT_ARN_PATTERN } from '../private/ram';
 import { PropsValidator } from '../private/validation';
 
 /** Properties of a `GovHybridTransitHub`. */
@@ -96,9 +96,6 @@ export interface SegmentOptions {
 
 const DEFAULT_NAME = 'gov-hybrid-tgw';
 const DEFAULT_QUOTA = 20;
-const SEGMENT_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
-const OU_ARN = /^arn:aws[a-z-]*:organizations::[0-9]{12}:ou\/o-[a-z0-9]{10,32}\/ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}$/;
-const ORG_ARN = /^arn:aws[a-z-]*:organizations::[0-9]{12}:organization\/o-[a-z0-9]{10,32}$/;
 
 /**
  * The Network account's Transit Gateway hub: the transit gateway, its route tables as named segments, Site-to-Site VPN
@@ -163,12 +160,12 @@ export class GovHybridTransitHub extends Construct {
     });
     (props.shareWithOrganizationalUnitArns ?? []).forEach((arn, i) => {
       if (!v.isToken(arn)) {
-        v.check(OU_ARN.test(arn), `shareWithOrganizationalUnitArns[${i}]`, arn,
+        v.check(ORGANIZATIONAL_UNIT_ARN_PATTERN.test(arn), `shareWithOrganizationalUnitArns[${i}]`, arn,
           'is not an organizational unit ARN; write it as arn:aws:organizations::<management account>:ou/o-<org id>/ou-<ou id>.');
       }
     });
     if (props.shareWithOrganizationArn !== undefined && !v.isToken(props.shareWithOrganizationArn)) {
-      v.check(ORG_ARN.test(props.shareWithOrganizationArn), 'shareWithOrganizationArn', props.shareWithOrganizationArn,
+      v.check(ORGANIZATION_ARN_PATTERN.test(props.shareWithOrganizationArn), 'shareWithOrganizationArn', props.shareWithOrganizationArn,
         'is not an organization ARN; write it as arn:aws:organizations::<management account>:organization/o-<org id>.');
     }
     v.throwIfInvalid(this);
@@ -233,7 +230,7 @@ export class GovHybridTransitHub extends Construct {
    */
   public get logEncryptionKey(): kms.IKey {
     if (!this.logKey) {
-      this.logKey = createLogKey(this, 'LogKey', `Encrypts the log groups of transit gateway ${this.transitGatewayName}`);
+      this.logKey = createEncryptionKey(this, 'LogKey', { description: `Encrypts the log groups of transit gateway ${this.transitGatewayName}`, allowCloudWatchLogs: true });
     }
     // A key of this app gets the CloudWatch Logs statement (once); an imported key's owner must grant it.
     allowCloudWatchLogsToUseKey(this.logKey);
@@ -248,7 +245,7 @@ export class GovHybridTransitHub extends Construct {
    */
   public addSegment(name: string, options: SegmentOptions = {}): TransitGatewaySegment {
     const index = this.segmentList.length;
-    if (!SEGMENT_NAME.test(name)) {
+    if (!NAME_PATTERN.test(name)) {
       this.problems.push((v) => v.report(`segments[${index}]`, name,
         'is not a usable segment name; use 1-64 letters, digits, `-` or `_`, starting with a letter or digit.'));
     }

@@ -35,6 +35,16 @@ export interface SpokeAttachmentLookupOptions {
    * @default Duration.minutes(5)
    */
   readonly waitForAttachment?: Duration;
+
+  /**
+   * Any text; change it to run the lookup again. CloudFormation calls the lookup only when its properties change, and
+   * nothing in them changes when the spoke account replaces its VPC or attachment (the new attachment has a new ID),
+   * so after such a rebuild the associations, propagations and static routes would keep the old ID. Set this to e.g.
+   * the date of the rebuild and deploy the routing stack again.
+   *
+   * @default - no refresh key: the lookup runs when the stack is created and when another option changes
+   */
+  readonly refreshKey?: string;
 }
 
 /** Properties of a `SpokeAttachmentLookup`. */
@@ -67,6 +77,10 @@ export interface SpokeAttachmentLookupProps extends SpokeAttachmentLookupOptions
  *
  * Use it in a stack of the Network account that is deployed after the spokes (the "routing" stack), then associate,
  * propagate and route it with the hub's segments.
+ *
+ * Scale: every lookup of a stack shares one function and one accept statement, which names each spoke account once
+ * (about 70 characters). IAM managed policies hold 6,144 characters, so synthesis fails beyond about 80 spoke accounts
+ * in one stack; spread the lookups over several routing stacks (e.g. one per department or OU, at most ~60 spokes each).
  *
  * @see https://docs.aws.amazon.com/vpc/latest/tgw/transit-gateway-share.html
  * @see https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html
@@ -112,16 +126,13 @@ export class SpokeAttachmentLookup extends Construct implements ITransitGatewayA
       // and the transit gateway owner, for transit gateway attachments only.
       const accounts = [props.ownerAccount, stack.account];
       const resources = accounts.map((account) => `arn:${Aws.PARTITION}:ec2:${stack.region}:${account}:transit-gateway-attachment/*`);
-      resolver.grant(new iam.PolicyStatement({
-        actions: ['ec2:AcceptTransitGatewayVpcAttachment'],
-        resources,
-      }));
+      resolver.grantAccept(resources);
       acknowledged.push(...resources.map((resource) => nagFinding(resolver.policy, 'AwsSolutions-IAM5', 'Resource', resource)));
     }
     acknowledgeNag(resolver.policy, ...acknowledged.map((finding) => ({
       id: finding,
       reason: finding === 'AwsSolutions-IAM5[Resource::*]'
-        ? 'ec2:DescribeTransitGatewayAttachments and ec2:DescribeTransitGateways are EC2 Describe actions, which support no resource-level permissions, so their Resource must be *.'
+        ? 'The spoke attachment lookup calls ec2:DescribeTransitGatewayAttachments, an EC2 Describe action that supports no resource-level permissions, so its Resource must be *.'
         : 'ec2:AcceptTransitGatewayVpcAttachment is limited to transit gateway attachments of the spoke or hub account in this region; the attachment ID is created by the spoke account at its deployment and cannot be named at synthesis.',
     })));
 
@@ -133,6 +144,7 @@ export class SpokeAttachmentLookup extends Construct implements ITransitGatewayA
       ...(props.vpcId ? { VpcId: props.vpcId } : {}),
       Accept: String(accept),
       WaitSeconds: String(wait.toSeconds()),
+      ...(props.refreshKey !== undefined ? { RefreshKey: props.refreshKey } : {}),
     });
     this.attachmentId = resource.getAttString('Id');
   }

@@ -9,6 +9,7 @@ import { Ipv4Cidr } from '../private/cidr';
 import { acknowledgeNag } from '../private/nag';
 import { attachVpcToTransitGateway, checkReturnAddressesOutsideVpc } from '../private/routing';
 import { PropsValidator } from '../private/validation';
+import { knownVpcCidrs } from '../private/vpc-cidr';
 
 /** Routes from some subnets of a spoke VPC towards the transit gateway. */
 export interface SpokeRouteOptions {
@@ -81,8 +82,12 @@ export interface GovHybridSpokeAttachmentProps {
  * do not exist); the Network account finds it with `hub.lookupSpokeAttachment`, accepts it when auto-accept is off,
  * and associates, propagates and routes it. Deploy order: Network hub stack → this stack → Network routing stack.
  *
- * The routes depend on the attachment. With auto-accept off the attachment is `pendingAcceptance` until the Network
- * routing stack accepts it; traffic flows once it is accepted and associated.
+ * The routes depend on the attachment, and a VPC route to a transit gateway needs an accepted attachment. With the
+ * hub's `autoAcceptSharedAttachments` on (as in the reference deployment) the attachment is accepted at once and
+ * carries no traffic until the Network routing stack associates it (default association and propagation are off).
+ * With it off, the attachment stays `pendingAcceptance` until `hub.lookupSpokeAttachment` accepts it: deploy the
+ * spoke stack and the Network routing stack at the same time (no stack dependency between them), so the routing
+ * stack's lookup waits for the attachment, accepts it, and the spoke stack's routes then complete.
  *
  * ARCHITECTURE.md correction 3: every destination must lie outside the VPC CIDR (a route more specific than the VPC's
  * `local` route cannot point at a transit gateway); synthesis fails with an error naming the address, the VPC and the
@@ -104,7 +109,8 @@ export class GovHybridSpokeAttachment extends Construct {
   }
 
   private readonly vpc: ec2.IVpc;
-  private readonly vpcCidr?: Ipv4Cidr;
+  private readonly vpcCidrs: Ipv4Cidr[];
+  private readonly spokeName: string;
   private readonly routeList: ec2.CfnRoute[] = [];
   private readonly routed = new Map<string, string>();
   private routeGroups = 0;
@@ -125,7 +131,7 @@ export class GovHybridSpokeAttachment extends Construct {
     if (props.transitGatewayOwnerAccount !== undefined) {
       v.accountId('transitGatewayOwnerAccount', props.transitGatewayOwnerAccount);
     }
-    const vpcCidr = resolveVpcCidr(v, props);
+    const vpcCidrs = resolveVpcCidrs(v, props);
     const subnets = props.vpc.selectSubnets(props.attachmentSubnets).subnets;
     if (subnets.length === 0) {
       v.report('attachmentSubnets', '(selection)', 'selects no subnet; select the dedicated attachment subnets, one per availability zone.');
@@ -142,7 +148,8 @@ export class GovHybridSpokeAttachment extends Construct {
       }
     }
     this.vpc = props.vpc;
-    this.vpcCidr = vpcCidr;
+    this.vpcCidrs = vpcCidrs;
+    this.spokeName = props.name;
     const planned = (props.routes ?? []).map((r) => this.planRoutes(v, r, `routes[${this.routeGroups++}]`));
     v.throwIfInvalid(this);
 
@@ -194,8 +201,10 @@ export class GovHybridSpokeAttachment extends Construct {
       const cidr = v.cidr(where, destination);
       // A destination that contains the whole VPC (a summary such as 10.0.0.0/16) is allowed: it is less specific
       // than the local route. Anything inside the VPC range is not (correction 3).
-      if (cidr && this.vpcCidr && !cidr.contains(this.vpcCidr)) {
-        checkReturnAddressesOutsideVpc(v, where, [cidr], `the VPC of spoke ${this.node.id}`, this.vpcCidr);
+      for (const vpcCidr of this.vpcCidrs) {
+        if (cidr && !cidr.contains(vpcCidr)) {
+          checkReturnAddressesOutsideVpc(v, where, [cidr], `the VPC of spoke ${this.spokeName}`, vpcCidr);
+        }
       }
     });
     const selected = this.vpc.selectSubnets(options.subnets).subnets;
@@ -258,17 +267,15 @@ function uniqueRouteTables(subnets: ec2.ISubnet[]): ec2.ISubnet[] {
   });
 }
 
-function resolveVpcCidr(v: PropsValidator, props: GovHybridSpokeAttachmentProps): Ipv4Cidr | undefined {
+/** The VPC's ranges known at synth: `vpcCidr` when given (validated), else what the VPC tells (shared helper). */
+function resolveVpcCidrs(v: PropsValidator, props: GovHybridSpokeAttachmentProps): Ipv4Cidr[] {
   if (props.vpcCidr !== undefined) {
-    return v.cidr('vpcCidr', props.vpcCidr);
+    const given = v.cidr('vpcCidr', props.vpcCidr);
+    return given ? [given] : [];
   }
-  if (!Token.isUnresolved(props.vpc.vpcCidrBlock)) {
-    return v.cidr('vpc.vpcCidrBlock', props.vpc.vpcCidrBlock);
+  const known = knownVpcCidrs(props.vpc);
+  if (known.primaryText !== undefined && !known.primary) {
+    v.cidr('vpc.vpcCidrBlock', known.primaryText);
   }
-  // An ec2.Vpc of this app: its CIDR is a literal on the L1 even though vpcCidrBlock is a token.
-  const cfnVpc = props.vpc.node.defaultChild;
-  if (cfnVpc instanceof ec2.CfnVPC && typeof cfnVpc.cidrBlock === 'string' && !Token.isUnresolved(cfnVpc.cidrBlock)) {
-    return Ipv4Cidr.parse(cfnVpc.cidrBlock);
-  }
-  return undefined;
+  return known.all;
 }

@@ -5,10 +5,10 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ITransitGatewayAttachment, TransitGatewayAttachmentType } from './attachment';
-import { createLogKey } from './private/logs';
 import { AttachmentResolver } from './private/resolver';
+import { NAME_PATTERN } from './private/routing-validation';
 import { Ipv4Cidr } from '../private/cidr';
-import { createEncryptedLogGroup } from '../private/encrypted-log-group';
+import { createEncryptedLogGroup, createEncryptionKey } from '../private/encrypted-log-group';
 import { acknowledgeNag } from '../private/nag';
 import { PropsValidator } from '../private/validation';
 
@@ -89,7 +89,6 @@ const RESERVED_INSIDE_CIDRS = ['169.254.0.0/30', '169.254.1.0/30', '169.254.2.0/
 const NON_PUBLIC = ['0.0.0.0/8', '10.0.0.0/8', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16', '172.16.0.0/12',
   '192.168.0.0/16', '224.0.0.0/4', '240.0.0.0/4'].map((c) => Ipv4Cidr.parse(c));
 
-const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
 /**
  * A Site-to-Site VPN attached to the transit gateway: a customer gateway (the on-premises device's public IPv4 address
@@ -152,7 +151,7 @@ export class GovHybridVpnAttachment extends Construct implements ITransitGateway
     });
 
     const key = props.logEncryptionKey
-      ?? (props.tunnelLogGroup ? undefined : createLogKey(this, 'LogKey', `Encrypts the tunnel logs of VPN ${props.name}`));
+      ?? (props.tunnelLogGroup ? undefined : createEncryptionKey(this, 'LogKey', { description: `Encrypts the tunnel logs of VPN ${props.name}`, allowCloudWatchLogs: true }));
     if (props.tunnelLogGroup) {
       this.tunnelLogGroup = props.tunnelLogGroup;
     } else {

@@ -4,6 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -175,8 +176,12 @@ describe('SecureEcsWorkload: AWS WAF', () => {
       LogDestinationConfigs: [WAF_STREAM_ARN],
       RedactedFields: [{ SingleHeader: { Name: 'authorization' } }, { SingleHeader: { Name: 'cookie' } }],
     });
-    template.resourceCountIs('AWS::Logs::LogGroup', 2); // flow logs of the spoke VPC + application logs; no WAF log group
+    // flow logs of the spoke VPC, application logs, the two database log exports; no WAF log group
+    template.resourceCountIs('AWS::Logs::LogGroup', 4);
+    expect(Object.keys(template.findResources('AWS::Logs::LogGroup', { Properties: { LogGroupName: Match.stringLikeRegexp('^aws-waf-logs-') } }))).toEqual([]);
     expect(workload.wafLogDestinationArn).toBe(WAF_STREAM_ARN);
+    // The logging configuration is exposed, e.g. for logging filters.
+    expect(env.stack.resolve(workload.wafLoggingConfiguration.logDestinationConfigs)).toEqual([WAF_STREAM_ARN]);
   });
 
   test('logs to a KMS-encrypted aws-waf-logs- log group in this account when no destination is given', () => {
@@ -321,6 +326,33 @@ describe('SecureEcsWorkload: ECS Fargate', () => {
     });
   });
 
+  test('GIVEN the endpoints\' security group THEN HTTPS egress goes to it only, it admits the tasks, and synth does not warn', () => {
+    const env = prodEnv();
+    const workload = new SecureEcsWorkload(env.stack, 'App', { ...referenceProps(env), endpointSecurityGroup: env.spoke.endpointSecurityGroup });
+    const template = Template.fromStack(env.stack);
+    const sgId = { 'Fn::GetAtt': [logicalId(env, workload.serviceSecurityGroup), 'GroupId'] };
+    const endpointSgId = { 'Fn::GetAtt': [env.stack.getLogicalId(env.spoke.endpointSecurityGroup.node.defaultChild as ec2.CfnSecurityGroup), 'GroupId'] };
+    // No address-range egress any more: every egress rule is a separate resource (endpoints, S3, database), and
+    // CloudFormation strips the default allow-all rule when such rules are added.
+    const sg = template.toJSON().Resources[logicalId(env, workload.serviceSecurityGroup)].Properties;
+    expect(sg.SecurityGroupEgress).toBeUndefined();
+    expect(Object.values(template.findResources('AWS::EC2::SecurityGroupEgress', { Properties: { GroupId: sgId } }))).toHaveLength(3);
+    template.hasResourceProperties('AWS::EC2::SecurityGroupEgress', {
+      GroupId: sgId, DestinationSecurityGroupId: endpointSgId, FromPort: 443, ToPort: 443, IpProtocol: 'tcp',
+    });
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      GroupId: endpointSgId, SourceSecurityGroupId: sgId, FromPort: 443, ToPort: 443, IpProtocol: 'tcp',
+    });
+    expect(Annotations.fromStack(env.stack).findWarning('*', Match.stringLikeRegexp('endpointSecurityGroup'))).toEqual([]);
+  });
+
+  test('without the endpoints\' security group, synth warns that the tasks may reach any address of the VPC on 443', () => {
+    const env = prodEnv();
+    new SecureEcsWorkload(env.stack, 'App', referenceProps(env));
+    Annotations.fromStack(env.stack).hasWarning('/Prod/App', Match.stringLikeRegexp(
+      '^No `endpointSecurityGroup` is given, so the ECS tasks may open HTTPS \\(443\\) to any address of the VPC, not only to the interface endpoints\\.'));
+  });
+
   test('uses a given S3 prefix list ID without a lookup', () => {
     const env = prodEnv();
     new SecureEcsWorkload(env.stack, 'App', { ...minimalProps(env), s3PrefixListId: 'pl-61a54008' });
@@ -441,6 +473,8 @@ describe('SecureEcsWorkload: RDS', () => {
       UpdateReplacePolicy: 'Snapshot',
     });
     template.hasResourceProperties('AWS::RDS::DBParameterGroup', { Family: 'postgres17', Parameters: { 'rds.force_ssl': '1' } });
+    expect(workload.databaseParameterGroup).toBeDefined();
+    expect(logicalId(env, workload.databaseParameterGroup as rds.ParameterGroup)).toMatch(/^AppDatabaseParameters/);
     template.hasResourceProperties('AWS::RDS::DBSubnetGroup', {
       SubnetIds: env.spoke.vpc.selectSubnets({ subnetGroupName: 'data' }).subnetIds.map((id) => env.stack.resolve(id)),
     });
@@ -448,6 +482,39 @@ describe('SecureEcsWorkload: RDS', () => {
     template.resourceCountIs('AWS::SecretsManager::Secret', 0);
     template.resourceCountIs('AWS::SecretsManager::RotationSchedule', 0);
     expect(env.stack.resolve(workload.databaseSecret.secretArn)).toEqual({ 'Fn::GetAtt': [logicalId(env, workload.database as rds.DatabaseInstance), 'MasterUserSecret.SecretArn'] });
+  });
+
+  test('the exported database logs go to log groups created first: KMS-encrypted, retained, with the workload retention', () => {
+    const env = prodEnv();
+    const workload = new SecureEcsWorkload(env.stack, 'App', { ...minimalProps(env), logRetention: logs.RetentionDays.SIX_MONTHS });
+    const template = Template.fromStack(env.stack);
+    const keyArn = { 'Fn::GetAtt': [logicalId(env, workload.encryptionKey as kms.Key), 'Arn'] };
+    expect(workload.databaseInstanceIdentifier).toMatch(/^prod-app-[0-9a-f]{8}-database$/);
+    const instanceId = logicalId(env, workload.database as rds.DatabaseInstance);
+    const instance = template.toJSON().Resources[instanceId];
+    expect(instance.Properties.DBInstanceIdentifier).toBe(workload.databaseInstanceIdentifier);
+    const groupIds: string[] = [];
+    for (const log of ['postgresql', 'upgrade']) {
+      const groups = template.findResources('AWS::Logs::LogGroup', { Properties: { LogGroupName: `/aws/rds/instance/${workload.databaseInstanceIdentifier}/${log}` } });
+      expect(Object.values(groups)).toEqual([expect.objectContaining({
+        Properties: expect.objectContaining({ KmsKeyId: keyArn, RetentionInDays: 180 }),
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+      })]);
+      groupIds.push(Object.keys(groups)[0]);
+    }
+    // RDS would otherwise create them itself, unencrypted and never expiring.
+    expect(instance.DependsOn).toEqual(expect.arrayContaining(groupIds));
+    expect(workload.databaseLogGroups).toHaveLength(2);
+  });
+
+  test('takes a DB instance identifier and log exports from the caller; no exports means no log group', () => {
+    const env = prodEnv();
+    const workload = new SecureEcsWorkload(env.stack, 'App', { ...minimalProps(env), databaseInstanceIdentifier: 'prod-app-db', databaseLogExports: [] });
+    const template = Template.fromStack(env.stack);
+    template.hasResourceProperties('AWS::RDS::DBInstance', { DBInstanceIdentifier: 'prod-app-db', EnableCloudwatchLogsExports: Match.absent() });
+    expect(Object.keys(template.findResources('AWS::Logs::LogGroup', { Properties: { LogGroupName: Match.stringLikeRegexp('^/aws/rds/') } }))).toEqual([]);
+    expect(workload.databaseLogGroups).toEqual([]);
   });
 
   test('the database security group admits its port from the tasks and the bastions only, with no egress', () => {

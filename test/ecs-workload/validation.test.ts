@@ -39,6 +39,19 @@ describe('SecureEcsWorkload validation', () => {
     ].join('\n'));
   });
 
+  test('a DB instance identifier and log exports that RDS would refuse', () => {
+    const env = prodEnv();
+    expect(() => new SecureEcsWorkload(env.stack, 'App', {
+      ...minimalProps(env), databaseInstanceIdentifier: 'Prod--DB', databaseLogExports: ['postgresql', 'slow query'],
+    })).toThrow([
+      'Invalid SecureEcsWorkload props at Prod/App (2 problems):',
+      '  - `databaseInstanceIdentifier` Prod--DB is not a DB instance identifier; use 1-63 lowercase letters, digits and hyphens, starting with a letter, not ending with a hyphen and without two consecutive hyphens, e.g. prod-app-db.',
+      '  - `databaseLogExports[1]` "slow query" is not an RDS log type; use the engine\'s log names, e.g. postgresql, upgrade (PostgreSQL) or error, general, slowquery (MySQL).',
+    ].join('\n'));
+    expect(() => new SecureEcsWorkload(env.stack, 'App2', { ...minimalProps(env), databaseInstanceIdentifier: 'prod-db-' })).toThrow(
+      '`databaseInstanceIdentifier` prod-db- is not a DB instance identifier;');
+  });
+
   test('no user-site CIDR at all', () => {
     const env = prodEnv();
     expect(() => new SecureEcsWorkload(env.stack, 'App', { ...minimalProps(env), userSiteCidrs: [] })).toThrow([

@@ -38,7 +38,8 @@ function workload(app: App, id: string, account: string, cidr: string, d: LogArc
     visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: `${id}WebAcl`, sampledRequestsEnabled: true },
   });
   new wafv2.CfnWebACLAssociation(stack, 'WebAclAssociation', { resourceArn: alb.loadBalancerArn, webAclArn: acl.attrArn });
-  new WafLogDelivery(stack, 'WafLogs', { destinations: d }).logWebAcl('WebAclLogging', acl.attrArn);
+  const wafLogs = new WafLogDelivery(stack, 'WafLogs', { destinations: d });
+  new wafv2.CfnLoggingConfiguration(stack, 'WebAclLogging', { resourceArn: acl.attrArn, logDestinationConfigs: [wafLogs.deliveryStreamArn] });
   return stack;
 }
 

@@ -4,7 +4,8 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
-import { AZS, networkStack, referenceOps, TGW } from './fixtures';
+import { AZS, networkStack, referenceOps, referenceProps, TGW } from './fixtures';
+import { LogArchiveDestinations } from '../../src/log-archive';
 import { OverlappingCidrOpsAccess, SessionPreferencesMode } from '../../src/ops-access';
 
 /** Logical IDs of the resources of one type whose ID starts with `prefix`. */
@@ -77,6 +78,9 @@ describe('OverlappingCidrOpsAccess: the Network VPC', () => {
       Options: { DnsSupport: 'enable', Ipv6Support: 'disable', ApplianceModeSupport: 'disable' },
     });
     expect(stack.resolve(ops.transitGatewayAttachmentId)).toEqual({ 'Fn::GetAtt': [stack.getLogicalId(ops.transitGatewayAttachment!), 'Id'] });
+    // The hub's segments take the attachment as it is, with the VPC CIDR behind it.
+    expect(stack.resolve(ops.hubAttachment!.attachmentId)).toEqual(stack.resolve(ops.transitGatewayAttachmentId));
+    expect([ops.hubAttachment!.attachmentName, ops.hubAttachment!.cidrs, ops.hubAttachment!.propagatesRoutes]).toEqual(['network-vpc', ['192.168.0.0/16'], true]);
 
     // Route tables per group: bastion -> spoke summary; endpoint and resolver -> DC return addresses; attach -> local only.
     const routes = routesByTable(template);
@@ -107,6 +111,7 @@ describe('OverlappingCidrOpsAccess: the Network VPC', () => {
     template.resourceCountIs('AWS::EC2::TransitGatewayVpcAttachment', 0);
     template.resourceCountIs('AWS::EC2::Route', 0);
     expect(ops.transitGatewayAttachmentId).toBeUndefined();
+    expect(ops.hubAttachment).toBeUndefined();
   });
 
   test('logs all traffic to a KMS-encrypted, retained log group through a role limited to flow logs of this account', () => {
@@ -139,6 +144,9 @@ describe('OverlappingCidrOpsAccess: the Network VPC', () => {
     template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       PolicyDocument: { Statement: [{ Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [flowLogGroup, 'Arn'] } }] },
     });
+    // The shared flow log helper: the flow log waits for its delivery policy.
+    const flowLog = Object.values(template.findResources('AWS::EC2::FlowLog'))[0];
+    expect(flowLog.DependsOn).toEqual([expect.stringMatching(/^OpsFlowLogPolicy/)]);
   });
 
   test('sends flow logs to the given destination instead', () => {
@@ -182,6 +190,52 @@ describe('OverlappingCidrOpsAccess: endpoints', () => {
     template.resourceCountIs('AWS::EC2::VPCEndpoint', 6);
     template.resourceCountIs('AWS::EC2::InstanceConnectEndpoint', 0);
     expect(ops.interfaceEndpoints).toHaveLength(5);
+  });
+
+  test('the S3 gateway endpoint allows this account\'s buckets, the Amazon Linux 2023 and SSM Agent buckets and the session log archive only', () => {
+    const stack = networkStack();
+    const destinations = new LogArchiveDestinations({ archiveAccountId: '111111111111', region: 'ap-northeast-1', namePrefix: 'gov-hybrid' });
+    new OverlappingCidrOpsAccess(stack, 'Ops', referenceProps({ sessionLogArchive: destinations }));
+    const gateway = Object.values(Template.fromStack(stack).findResources('AWS::EC2::VPCEndpoint', { Properties: { VpcEndpointType: 'Gateway' } }))[0];
+    const arn = (name: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:s3:::${name}/*`]] });
+    expect(gateway.Properties.PolicyDocument.Statement).toEqual([
+      {
+        Sid: 'OwnAccountBuckets',
+        Effect: 'Allow',
+        Principal: { AWS: '*' },
+        Action: 's3:*',
+        Resource: '*',
+        Condition: { StringEquals: { 'aws:ResourceAccount': '222222222222' } },
+      },
+      {
+        Sid: 'AmazonLinuxRepositoriesAndSsmAgentBuckets',
+        Effect: 'Allow',
+        Principal: { AWS: '*' },
+        Action: 's3:GetObject',
+        Resource: [
+          'al2023-repos-ap-northeast-1-de612dc2', 'aws-ssm-ap-northeast-1', 'amazon-ssm-ap-northeast-1', 'amazon-ssm-packages-ap-northeast-1',
+          'ap-northeast-1-birdwatcher-prod', 'aws-ssm-distributor-file-ap-northeast-1', 'aws-ssm-document-attachments-ap-northeast-1',
+          'patch-baseline-snapshot-ap-northeast-1', 'patch-baseline-snapshot-ap-northeast-1-*', 'aws-patch-manager-ap-northeast-1-*',
+        ].map(arn),
+      },
+      {
+        // Session logs go to the Security account's archive through this endpoint.
+        Sid: 'AdditionalBuckets',
+        Effect: 'Allow',
+        Principal: { AWS: '*' },
+        Action: 's3:*',
+        Resource: ['arn:aws:s3:::gov-hybrid-logs-111111111111-ap-northeast-1', 'arn:aws:s3:::gov-hybrid-logs-111111111111-ap-northeast-1/*'],
+      },
+    ]);
+  });
+
+  test('GIVEN no session log bucket THEN the S3 endpoint allows no other account\'s bucket unless listed', () => {
+    const { stack } = referenceOps({ s3EndpointAllowedBucketArns: ['arn:aws:s3:::patch-mirror-111111111111'], s3EndpointAllowedOrganizationId: 'o-abcdefghij' });
+    const gateway = Object.values(Template.fromStack(stack).findResources('AWS::EC2::VPCEndpoint', { Properties: { VpcEndpointType: 'Gateway' } }))[0];
+    const statements = gateway.Properties.PolicyDocument.Statement;
+    expect(statements.map((st: any) => st.Sid)).toEqual(['OwnAccountBuckets', 'AmazonLinuxRepositoriesAndSsmAgentBuckets', 'AdditionalBuckets', 'OrganizationBuckets']);
+    expect(statements[2].Resource).toEqual(['arn:aws:s3:::patch-mirror-111111111111', 'arn:aws:s3:::patch-mirror-111111111111/*']);
+    expect(statements[3].Condition).toEqual({ StringEquals: { 'aws:ResourceOrgID': 'o-abcdefghij' } });
   });
 
   test('the endpoint security group allows 443 from the bastion and the operator terminals only, and nothing out', () => {

@@ -102,6 +102,22 @@ describe('OverlappingCidrOpsAccess validation', () => {
     ));
   });
 
+  test('with a transit gateway, the spoke VPC CIDRs are required, so that collisions with a spoke cannot go unnoticed', () => {
+    const spokeRequired = '`spokeVpcCidrs` [] is empty; give the CIDR of every spoke VPC the bastion forwards into, e.g. [\'10.0.0.0/18\', \'10.0.64.0/18\'], ' +
+      'so that operator terminal and data-centre addresses that overlap a spoke are rejected (the transit gateway would route their replies into the spoke).';
+    expect(build({ spokeVpcCidrs: undefined })).toThrow(error(spokeRequired));
+    expect(build({ spokeVpcCidrs: [] })).toThrow(error(spokeRequired));
+    // Without a transit gateway no spoke is reachable, so the CIDRs may be left out.
+    expect(build({ spokeVpcCidrs: undefined, transitGatewayId: undefined, forwardingTargets: [] })).not.toThrow();
+  });
+
+  test('S3 endpoint bucket ARNs and organization ID must be well-formed', () => {
+    expect(build({ s3EndpointAllowedBucketArns: ['arn:aws:s3:::ok-bucket', 'my-bucket'], s3EndpointAllowedOrganizationId: 'o-ABC' })).toThrow(error(
+      '`s3EndpointAllowedBucketArns[1]` my-bucket is not an S3 bucket ARN; write it as arn:aws:s3:::<bucket name>, without a key or wildcard.',
+      '`s3EndpointAllowedOrganizationId` o-ABC is not an AWS Organizations organization ID; write it as o- followed by 10 to 32 lowercase letters or digits.',
+    ));
+  });
+
   test('session timeouts, log prefix and root volume size out of range', () => {
     expect(build({ idleSessionTimeout: 0, maxSessionDuration: 1441, rootVolumeSize: 7.5, sessionLogBucketPrefix: '/ssm/' })).toThrow(error(
       '`idleSessionTimeout` 0 is not an idle session timeout in minutes; use an integer from 1 to 60.',

@@ -53,7 +53,7 @@ describe('PrivateDnsHub validation', () => {
       inboundIpAddresses: ['192.168.60.20'],
       outboundIpAddresses: ['192.168.61.3', '192.168.61.40'],
     })).toThrow(problems(
-      '`inboundSubnets` {"subnetGroupName":"resolver-in","availabilityZones":["ap-northeast-1a"]} selects 1 subnet; a Resolver endpoint needs at least two IP addresses in two availability zones, so select one subnet in each of two or more AZs.',
+      '`inboundSubnets` {subnetGroupName:\'resolver-in\',availabilityZones:[ap-northeast-1a]} selects 1 subnet; a Resolver endpoint needs at least two IP addresses in two availability zones, so select one subnet in each of two or more AZs.',
       '`inboundIpAddresses[0]` 192.168.60.20 lies outside its subnet 192.168.60.0/28 (ap-northeast-1a, subnet 1 of `inboundSubnets`); choose an address inside it.',
       '`outboundIpAddresses[0]` 192.168.61.3 is reserved by AWS in 192.168.61.0/28 (the first four addresses and the last one of every subnet are reserved); choose an address from 192.168.61.4 to 192.168.61.14.',
       '`outboundIpAddresses[1]` 192.168.61.40 lies outside its subnet 192.168.61.16/28 (ap-northeast-1c, subnet 2 of `outboundSubnets`); choose an address inside it.',
@@ -64,23 +64,48 @@ describe('PrivateDnsHub validation', () => {
     ));
   });
 
-  test('GIVEN two subnets in the same AZ THEN the endpoint is rejected for lacking a second AZ', () => {
+  test('GIVEN two subnets of the VPC in the same AZ THEN the endpoint is rejected for lacking a second AZ', () => {
     const stack = stackIn(ACCOUNTS.network);
     const vpc = networkVpc(stack);
     const sameAz = [
-      ec2.Subnet.fromSubnetAttributes(stack, 'A', { subnetId: 'subnet-a', availabilityZone: 'ap-northeast-1a', ipv4CidrBlock: '192.168.62.0/28' }),
-      ec2.Subnet.fromSubnetAttributes(stack, 'B', { subnetId: 'subnet-b', availabilityZone: 'ap-northeast-1a', ipv4CidrBlock: '192.168.62.16/28' }),
+      vpc.selectSubnets({ subnetGroupName: 'resolver-in' }).subnets[0],
+      vpc.selectSubnets({ subnetGroupName: 'resolver-out' }).subnets[0],
     ];
     expect(() => new PrivateDnsHub(stack, 'Dns', {
       vpc, inboundSubnets: { subnets: sameAz }, outboundSubnets: RESOLVER_OUT, dataCentreDnsServers: DC_DNS,
     })).toThrow(problems(
-      '`inboundSubnets` {"subnets":["subnet-a","subnet-b"]} selects 2 subnets, all in ap-northeast-1a; a Resolver endpoint needs IP addresses in at least two availability zones for availability, so select subnets in two or more AZs.',
+      '`inboundSubnets` {subnets:[Stack/NetworkVpc/resolver-inSubnet1,Stack/NetworkVpc/resolver-outSubnet1]} selects subnets in 1 availability zone (ap-northeast-1a); a Resolver endpoint needs IP addresses in at least two availability zones for availability, so select subnets in two or more AZs.',
+    ));
+  });
+
+  test('GIVEN subnets of another VPC THEN each is named (the shared subnet check)', () => {
+    const stack = stackIn(ACCOUNTS.network);
+    const vpc = networkVpc(stack);
+    const foreign = [
+      ec2.Subnet.fromSubnetAttributes(stack, 'A', { subnetId: 'subnet-a', availabilityZone: 'ap-northeast-1a', ipv4CidrBlock: '192.168.62.0/28' }),
+      ec2.Subnet.fromSubnetAttributes(stack, 'B', { subnetId: 'subnet-b', availabilityZone: 'ap-northeast-1c', ipv4CidrBlock: '192.168.62.16/28' }),
+    ];
+    expect(() => new PrivateDnsHub(stack, 'Dns', {
+      vpc, inboundSubnets: { subnets: foreign }, outboundSubnets: RESOLVER_OUT, dataCentreDnsServers: DC_DNS,
+    })).toThrow(problems(
+      '`inboundSubnets.subnets[0]` subnet-a is not a subnet of `vpc` (Stack/NetworkVpc); select subnets of the VPC the workload runs in.',
+      '`inboundSubnets.subnets[1]` subnet-b is not a subnet of `vpc` (Stack/NetworkVpc); select subnets of the VPC the workload runs in.',
     ));
   });
 
   test('GIVEN a subnet group the VPC does not have THEN the error says so', () => {
-    expect(build({ outboundSubnets: { subnetGroupName: 'resolver-outbound' } })).toThrow(
-      /`outboundSubnets` \{"subnetGroupName":"resolver-outbound"\} selects no subnets of the VPC \(.*resolver-outbound.*\); select the resolver subnets, e\.g\. \{ subnetGroupName: 'resolver-in' \}\./);
+    expect(build({ outboundSubnets: { subnetGroupName: 'resolver-outbound' } })).toThrow(problems(
+      '`outboundSubnets` {subnetGroupName:\'resolver-outbound\'} cannot be resolved in `vpc` (There are no subnet groups with name \'resolver-outbound\' in this VPC. Available names: tgw-attach,resolver-in,resolver-out); select subnets of that VPC, e.g. { subnetGroupName: \'resolver-in\' }.',
+    ));
+  });
+
+  test('GIVEN a DC DNS server inside a secondary CIDR block of the Network VPC THEN it is refused like one in the primary', () => {
+    const stack = stackIn(ACCOUNTS.network);
+    const vpc = networkVpc(stack);
+    new ec2.CfnVPCCidrBlock(stack, 'Secondary', { vpcId: vpc.vpcId, cidrBlock: '100.64.0.0/16' });
+    expect(() => new PrivateDnsHub(stack, 'Dns', {
+      vpc, inboundSubnets: RESOLVER_IN, outboundSubnets: RESOLVER_OUT, dataCentreDnsServers: ['10.0.250.10', '100.64.1.10'],
+    })).toThrow(/`dataCentreDnsServers\[1\]` 100\.64\.1\.10\/32 lies inside 100\.64\.0\.0\/16, the CIDR of the Network VPC\./);
   });
 
   test('GIVEN DC DNS servers that are not IPv4, inside the Network VPC, or the inbound endpoint THEN one error explains each', () => {

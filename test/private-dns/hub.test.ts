@@ -103,6 +103,9 @@ describe('PrivateDnsHub, reference configuration', () => {
       ProfileId: profileId,
       ResourceId: stack.resolve(vpc.vpcId),
     });
+    // Exposed for callers that must wait for it.
+    expect(stack.resolve(hub.networkVpcProfileAssociation.profileId)).toEqual(profileId);
+    expect(stack.resolve(hub.networkVpcProfileAssociation.resourceId)).toEqual(stack.resolve(vpc.vpcId));
     // Associated through the Profile only: a direct association of the Network VPC would log twice.
     template.resourceCountIs('AWS::Route53Resolver::ResolverRuleAssociation', 0);
     template.resourceCountIs('AWS::Route53Resolver::ResolverQueryLoggingConfigAssociation', 0);
@@ -116,6 +119,8 @@ describe('PrivateDnsHub, reference configuration', () => {
       });
       expect(Object.keys(permissions)).toHaveLength(1);
       const [permissionId, permission] = Object.entries(permissions)[0];
+      // zonePermissions exposes them in the order of spokeZones.
+      expect(stack.getLogicalId(hub.zonePermissions[zone === 'prod.internal' ? 0 : 1])).toBe(permissionId);
       expect(permission.Properties.PolicyTemplate).toEqual({
         Effect: 'Allow',
         Action: [
@@ -139,8 +144,17 @@ describe('PrivateDnsHub, reference configuration', () => {
     }
   });
 
-  test('THEN the rules are also shared directly with every spoke, external principals off', () => {
-    const { template, hub, stack } = referenceHub();
+  test('THEN the rules are not shared on their own: the Profile already carries them to every spoke', () => {
+    const { template, hub } = referenceHub();
+    template.resourceCountIs('AWS::RAM::ResourceShare', 2);
+    expect(Object.keys(template.findResources('AWS::RAM::ResourceShare', { Properties: { Name: 'gov-private-dns-forwarding-rules' } }))).toEqual([]);
+    expect(hub.ruleShare).toBeUndefined();
+    expect(hub.zonePermissions).toHaveLength(2);
+  });
+
+  test('GIVEN shareRulesDirectly THEN the rules are also shared directly with every spoke, external principals off', () => {
+    const { template, hub, stack } = referenceHub({ shareRulesDirectly: true });
+    expect(hub.ruleShare).toBeDefined();
     template.hasResourceProperties('AWS::RAM::ResourceShare', {
       Name: 'gov-private-dns-forwarding-rules',
       ResourceArns: [{ 'Fn::GetAtt': [stack.getLogicalId(hub.forwardingRules[0]), 'Arn'] }],

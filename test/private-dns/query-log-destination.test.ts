@@ -1,4 +1,3 @@
-import { Stack } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { ACCOUNTS, stackIn } from './fixtures';
@@ -22,39 +21,8 @@ describe('QueryLogDestination', () => {
     expect([firehose.destinationType, firehose.destinationArn]).toEqual([QueryLogDestinationType.FIREHOSE, 'arn:aws:firehose:ap-northeast-1:222222222222:deliverystream/dns']);
   });
 
-  test('the Security account gets the bucket and key policy statements for the Network account\'s log delivery', () => {
-    const stack = new Stack();
-    const statements = QueryLogDestination.s3DeliveryPolicyStatements('arn:aws:s3:::gov-hybrid-logs-111111111111', [ACCOUNTS.network], 'ap-northeast-1', 'route53resolver');
-    const sourceArn = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':logs:ap-northeast-1:222222222222:*']] };
-    expect(statements.map((s) => stack.resolve(s.toStatementJson()))).toEqual([
-      {
-        Sid: 'AWSLogDeliveryWrite',
-        Effect: 'Allow',
-        Principal: { Service: 'delivery.logs.amazonaws.com' },
-        Action: 's3:PutObject',
-        Resource: 'arn:aws:s3:::gov-hybrid-logs-111111111111/route53resolver/AWSLogs/222222222222/*',
-        Condition: {
-          StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control', 'aws:SourceAccount': ['222222222222'] },
-          ArnLike: { 'aws:SourceArn': [sourceArn] },
-        },
-      },
-      {
-        Sid: 'AWSLogDeliveryAclCheck',
-        Effect: 'Allow',
-        Principal: { Service: 'delivery.logs.amazonaws.com' },
-        Action: ['s3:GetBucketAcl', 's3:ListBucket'],
-        Resource: 'arn:aws:s3:::gov-hybrid-logs-111111111111',
-        Condition: { StringEquals: { 'aws:SourceAccount': ['222222222222'] }, ArnLike: { 'aws:SourceArn': [sourceArn] } },
-      },
-    ]);
-    expect(stack.resolve(QueryLogDestination.kmsKeyPolicyStatement([ACCOUNTS.network], 'ap-northeast-1').toStatementJson())).toEqual({
-      Sid: 'AllowResolverQueryLogDelivery',
-      Effect: 'Allow',
-      Principal: { Service: 'delivery.logs.amazonaws.com' },
-      Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
-      Resource: '*',
-      Condition: { StringEquals: { 'aws:SourceAccount': ['222222222222'] }, ArnLike: { 'aws:SourceArn': [sourceArn] } },
-    });
+  test('the policy statements of the delivery service are CentralLogArchive\'s job, not this class\'s', () => {
+    expect(Object.getOwnPropertyNames(QueryLogDestination).filter((n) => /Statement/.test(n))).toEqual([]);
   });
 });
 

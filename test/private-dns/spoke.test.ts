@@ -3,12 +3,12 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { ACCOUNTS, AZS, DC_DNS, nagFindings, networkVpc, spokeVpc, stackIn } from './fixtures';
-import { PrivateDnsHub, PrivateDnsSpoke, PrivateDnsSpokeProps } from '../../src/private-dns';
+import { HubProfileLookup, PrivateDnsHub, PrivateDnsSpoke, PrivateDnsSpokeProps } from '../../src/private-dns';
 
 function prodSpoke(overrides: Partial<PrivateDnsSpokeProps> = {}) {
   const stack = stackIn(ACCOUNTS.prod);
   const vpc = spokeVpc(stack, '10.0.0.0/18');
-  const spoke = new PrivateDnsSpoke(stack, 'Dns', { vpc, zoneName: 'prod.internal', ...overrides });
+  const spoke = new PrivateDnsSpoke(stack, 'Dns', { vpc, zoneName: 'prod.internal', hubAccount: ACCOUNTS.network, ...overrides });
   return { stack, vpc, spoke };
 }
 
@@ -43,7 +43,7 @@ describe('PrivateDnsSpoke', () => {
       service: 'RAM',
       action: 'getResourceShares',
       parameters: { resourceOwner: 'OTHER-ACCOUNTS', name: 'gov-private-dns-zone-prod.internal', resourceShareStatus: 'ACTIVE' },
-      physicalResourceId: { id: 'gov-private-dns-zone-prod.internal' },
+      physicalResourceId: { id: '222222222222/gov-private-dns-zone-prod.internal' },
       outputPaths: ['resourceShares.0.resourceShareArn'],
     });
     const listResources = JSON.stringify(resources[Object.keys(resources)[1]].Properties.Create);
@@ -55,6 +55,28 @@ describe('PrivateDnsSpoke', () => {
     }
     template.hasResourceProperties('AWS::IAM::Policy', { PolicyDocument: { Statement: [{ Action: 'ram:GetResourceShares', Effect: 'Allow', Resource: '*' }] } });
     template.hasResourceProperties('AWS::IAM::Policy', { PolicyDocument: { Statement: [{ Action: 'ram:ListResources', Effect: 'Allow', Resource: '*' }] } });
+  });
+
+  test('THEN the Profile is accepted only from the share ID under the hub account: a same-named share of another account matches nothing', () => {
+    const { stack } = prodSpoke();
+    const template = Template.fromStack(stack);
+    const resources = customResources(template);
+    const [shareLookup, profileLookup] = Object.keys(resources);
+    // The ListResources call names the candidate share by its ID re-homed to the hub account 222222222222.
+    const pinnedShareArn = {
+      'Fn::Join': ['', [
+        'arn:', { Ref: 'AWS::Partition' }, ':ram:ap-northeast-1:222222222222:resource-share/',
+        { 'Fn::Select': [1, { 'Fn::Split': ['/', { 'Fn::GetAtt': [shareLookup, 'resourceShares.0.resourceShareArn'] }] }] },
+      ]],
+    };
+    const create = resources[profileLookup].Properties.Create['Fn::Join'][1];
+    const text = create.map((part: unknown) => (typeof part === 'string' ? part : '<token>')).join('');
+    expect(text).toBe('{"service":"RAM","action":"listResources","parameters":{"resourceOwner":"OTHER-ACCOUNTS",' +
+      '"resourceShareArns":["arn:<token>:ram:ap-northeast-1:222222222222:resource-share/<token>"],"resourceType":"route53profiles:Profile"},' +
+      '"physicalResourceId":{"id":"arn:<token>:ram:ap-northeast-1:222222222222:resource-share/<token>"},"outputPaths":["resources.0.arn"]}');
+    const tokens = create.filter((part: unknown) => typeof part !== 'string');
+    expect(tokens).toContainEqual(pinnedShareArn['Fn::Join'][1][3]);
+    expect(tokens).toContainEqual({ Ref: 'AWS::Partition' });
   });
 
   test('THEN the zone is added to the hub Profile and the Profile is associated with the Prod VPC', () => {
@@ -106,33 +128,45 @@ describe('PrivateDnsSpoke', () => {
     expect(JSON.stringify(template.findResources('Custom::AWS'))).toContain('gov-private-dns-zone-prod.internal\\"');
   });
 
-  test('other constructs register records through privateZone or the convenience methods', () => {
+  test('other constructs register records through privateZone, a standard IPrivateHostedZone', () => {
     const { stack, spoke } = prodSpoke();
-    const alb: route53.IAliasRecordTarget = { bind: () => ({ dnsName: 'internal-app-123.ap-northeast-1.elb.amazonaws.com', hostedZoneId: 'Z14GRHDCWA56QT' }) };
-    spoke.addAliasRecord('App', 'app', alb);
-    spoke.addCnameRecord('Db', 'db', 'prod-db.abcdefghij.ap-northeast-1.rds.amazonaws.com');
     new route53.ARecord(stack, 'Sftp', { zone: spoke.privateZone, recordName: 'sftp', target: route53.RecordTarget.fromIpAddresses('10.0.20.10', '10.0.20.40') });
+    new route53.CnameRecord(stack, 'Db', { zone: spoke.privateZone, recordName: 'db', domainName: 'prod-db.abcdefghij.ap-northeast-1.rds.amazonaws.com' });
     const template = Template.fromStack(stack);
     const zoneId = stack.resolve(spoke.privateZone.hostedZoneId);
     template.hasResourceProperties('AWS::Route53::RecordSet', {
-      Name: 'app.prod.internal.',
-      Type: 'A',
-      HostedZoneId: zoneId,
-      AliasTarget: { DNSName: 'internal-app-123.ap-northeast-1.elb.amazonaws.com', HostedZoneId: 'Z14GRHDCWA56QT' },
+      Name: 'sftp.prod.internal.', Type: 'A', HostedZoneId: zoneId, ResourceRecords: ['10.0.20.10', '10.0.20.40'],
     });
     template.hasResourceProperties('AWS::Route53::RecordSet', {
       Name: 'db.prod.internal.', Type: 'CNAME', HostedZoneId: zoneId, ResourceRecords: ['prod-db.abcdefghij.ap-northeast-1.rds.amazonaws.com'],
     });
-    template.hasResourceProperties('AWS::Route53::RecordSet', {
-      Name: 'sftp.prod.internal.', Type: 'A', HostedZoneId: zoneId, ResourceRecords: ['10.0.20.10', '10.0.20.40'],
-    });
   });
 
-  test('GIVEN an invalid record name THEN the convenience method throws a clear error', () => {
-    const { spoke } = prodSpoke();
-    expect(() => spoke.addCnameRecord('Bad', 'db_1', 'x.example')).toThrow(
-      'Invalid PrivateDnsSpoke record props at Stack/Dns (1 problem):\n' +
-      '  - `recordName` db_1 is not a DNS domain name; use labels of letters, digits and hyphens separated by dots, e.g. prod.internal.');
+  test('GIVEN neither hubAccount nor hubProfileId THEN the spoke refuses to look up a Profile of any account', () => {
+    const stack = stackIn(ACCOUNTS.prod);
+    const vpc = spokeVpc(stack, '10.0.0.0/18');
+    expect(() => new PrivateDnsSpoke(stack, 'Dns', { vpc, zoneName: 'prod.internal' })).toThrow(
+      'Invalid PrivateDnsSpoke props at Stack/Dns (1 problem):\n' +
+      '  - `hubAccount` (undefined) is required to look up the hub\'s Profile; give the ID of the Network account that owns the PrivateDnsHub (e.g. 222222222222), or pass `hubProfileId`.');
+  });
+
+  test('GIVEN a malformed hub account or this stack\'s own account THEN the error says which account to give', () => {
+    const stack = stackIn(ACCOUNTS.prod);
+    const vpc = spokeVpc(stack, '10.0.0.0/18');
+    expect(() => new PrivateDnsSpoke(stack, 'Dns', { vpc, zoneName: 'prod.internal', hubAccount: '22222222222' })).toThrow(
+      '  - `hubAccount` 22222222222 is not an AWS account ID; use the 12 digits of the account.');
+    expect(() => new PrivateDnsSpoke(stack, 'Dns2', { vpc, zoneName: 'prod.internal', hubAccount: ACCOUNTS.prod })).toThrow(
+      '  - `hubAccount` 333333333333 is this stack\'s own account; the hub\'s Profile is looked up among shares of other accounts, so give the Network account that owns the PrivateDnsHub, or pass `hubProfileId` when the hub is in this account.');
+  });
+
+  test('HubProfileLookup on its own (a read-only consumer) also pins the owner account', () => {
+    const stack = stackIn(ACCOUNTS.dev);
+    const lookup = new HubProfileLookup(stack, 'Hub', { resourceShareName: PrivateDnsHub.consumerShareName('gov-private-dns'), ownerAccount: ACCOUNTS.network });
+    const template = Template.fromStack(stack);
+    expect(JSON.stringify(template.findResources('Custom::AWS'))).toContain('ram:ap-northeast-1:222222222222:resource-share/');
+    expect(stack.resolve(lookup.profileId)).toEqual({ 'Fn::Select': [1, { 'Fn::Split': ['/', { 'Fn::GetAtt': [expect.stringMatching(/^HubProfile/), 'resources.0.arn'] }] }] });
+    expect(() => new HubProfileLookup(stack, 'Bad', { resourceShareName: 'x', ownerAccount: 'network' })).toThrow(
+      'Invalid HubProfileLookup props at Stack/Bad (1 problem):\n  - `ownerAccount` network is not an AWS account ID; use the 12 digits of the account.');
   });
 
   test('GIVEN an invalid zone, hub name and Profile ID THEN one error lists each', () => {
@@ -165,7 +199,7 @@ describe('PrivateDnsHub and PrivateDnsSpoke together (Network, Prod, Dev)', () =
     const spokes: Array<[Stack, string]> = [];
     for (const [name, account, cidr, zone] of [['Prod', ACCOUNTS.prod, '10.0.0.0/18', 'prod.internal'], ['Dev', ACCOUNTS.dev, '10.0.64.0/18', 'dev.internal']]) {
       const stack = new Stack(app, name, { env: env(account) });
-      new PrivateDnsSpoke(stack, 'Dns', { vpc: spokeVpc(stack, cidr), zoneName: zone });
+      new PrivateDnsSpoke(stack, 'Dns', { vpc: spokeVpc(stack, cidr), zoneName: zone, hubAccount: ACCOUNTS.network });
       spokes.push([stack, account]);
     }
     const hubTemplate = Template.fromStack(network);

@@ -1,5 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { Ipv4Cidr } from '../../src/private/cidr';
 import { checkSubnetSelection, describeSelection } from '../../src/private/subnet-selection';
 import { PropsValidator } from '../../src/private/validation';
 
@@ -42,6 +43,42 @@ describe('checkSubnetSelection', () => {
     const v = new PropsValidator('X');
     expect(checkSubnetSelection(v, imported, { subnets: [subnet] }, { prop: 'appSubnets' })).toEqual([subnet]);
     expect(v.messages).toEqual([]);
+  });
+
+  test('minSubnets, onePerAz and withinCidrs (the checks of Resolver and VPC endpoints) with their reasons', () => {
+    const { vpc } = vpcs();
+    const v = new PropsValidator('X');
+    const [a, c] = vpc.isolatedSubnets;
+    // Too few subnets: reported with the reason, and the AZ count is not reported on top of it.
+    checkSubnetSelection(v, vpc, { subnets: [a] }, { prop: 'inbound', minSubnets: 2, minSubnetsReason: 'a Resolver endpoint needs two IP addresses', minAzs: 2 });
+    // Two subnets in one AZ (an imported subnet of the same AZ stands in for a second subnet of the VPC).
+    const sameAz = ec2.Subnet.fromSubnetAttributes(vpc, 'SameAz', { subnetId: a.subnetId, availabilityZone: 'ap-northeast-1a', ipv4CidrBlock: '10.0.0.0/24' });
+    checkSubnetSelection(v, vpc, { subnets: [a, sameAz] }, { prop: 'endpoint', onePerAz: true, onePerAzReason: 'a VPC endpoint takes one subnet per AZ' });
+    // Outside the ranges: only the first violated range is reported per subnet.
+    checkSubnetSelection(v, vpc, { subnets: [a, c] }, {
+      prop: 'transfer',
+      withinCidrs: [
+        { cidrs: [Ipv4Cidr.parse('10.0.0.0/16')], outside: 'the VPC CIDR 10.0.0.0/16; choose subnets of the VPC.' },
+        { cidrs: [Ipv4Cidr.parse('10.0.0.0/24')], outside: '`advertisedCidr` 10.0.0.0/24; choose subnets inside it.' },
+        { cidrs: [], outside: 'never checked' },
+      ],
+    });
+    expect(v.messages).toEqual([
+      '`inbound` {subnets:[S/Vpc/appSubnet1]} selects 1 subnet; a Resolver endpoint needs two IP addresses.',
+      '`endpoint[1]` S/Vpc/SameAz is in ap-northeast-1a like `endpoint[0]`; a VPC endpoint takes one subnet per AZ.',
+      '`transfer[1]` 10.0.1.0/24 lies outside `advertisedCidr` 10.0.0.0/24; choose subnets inside it.',
+    ]);
+  });
+
+  test('defaults of the new checks: "select at least n subnets", "at most one subnet per availability zone", the example selection', () => {
+    const { vpc } = vpcs();
+    const v = new PropsValidator('X');
+    checkSubnetSelection(v, vpc, { subnetGroupName: 'app', availabilityZones: ['ap-northeast-1a'] }, { prop: 'p', minSubnets: 2 });
+    checkSubnetSelection(v, vpc, { subnetGroupName: 'none' }, { prop: 'q', example: "{ subnetGroupName: 'transfer' }" });
+    expect(v.messages).toEqual([
+      '`p` {subnetGroupName:\'app\',availabilityZones:[ap-northeast-1a]} selects 1 subnet; select at least 2 subnets.',
+      '`q` {subnetGroupName:\'none\'} cannot be resolved in `vpc` (There are no subnet groups with name \'none\' in this VPC. Available names: app); select subnets of that VPC, e.g. { subnetGroupName: \'transfer\' }.',
+    ]);
   });
 
   test('describeSelection renders every field without spaces', () => {

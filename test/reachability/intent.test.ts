@@ -179,6 +179,26 @@ describe('verification', () => {
     ]);
     expect(report.violations[0].description).toBe('route-level: users see only the server');
   });
+
+  test('the report lists the declared flows outside the matrix, one line per pair, with their ports and status', () => {
+    const intent = smallIntent();
+    intent.addEndpoint('vpc', E.vpc('Net/Vpc'), { includeInMatrix: false });
+    intent.addEndpoint('app-a', E.subnet('Net/AppA'), { includeInMatrix: false });
+    intent.allow({ source: 'dc-host', destination: 'server', ports: [443] });
+    intent.allow({ source: 'users', destination: 'server', ports: [443] });
+    intent.allow({ source: 'users', destination: 'app-a', ports: [443, 8443], description: 'route-level' });
+    intent.deny({ source: 'users', destination: 'vpc', protocol: FlowProtocol.TCP, ports: [22] });
+    intent.deny({ source: 'vpc', destination: 'users', description: 'no unsolicited packets' });
+    const report = intent.verify(new Scenario().model());
+    expect(report.renderDeclaredFlowsOutsideMatrix()).toBe([
+      'Declared flows outside the matrix (3 source → destination pairs, 5 flows):',
+      '  allow  users → app-a  tcp 443,8443  allowed (route-level)',
+      '  deny   users → vpc    tcp 22        VIOLATED on 1 of 1',
+      '  deny   vpc → users    tcp 22,443    VIOLATED on 2 of 2 (no unsolicited packets)',
+    ].join('\n'));
+    expect(report.render()).toContain('\n\nDeclared flows outside the matrix (3 source → destination pairs, 5 flows):\n');
+    expect(smallIntent().verify(new Scenario().model()).renderDeclaredFlowsOutsideMatrix()).toBe('');
+  });
 });
 
 describe('ReachabilityVerifier', () => {

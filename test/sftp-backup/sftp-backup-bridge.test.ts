@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -213,6 +213,39 @@ describe('SftpBackupBridge: the reference Prod configuration', () => {
       .map((lookup) => logicalId(stack, { node: { defaultChild: lookup.node.findChild('CustomResourcePolicy').node.defaultChild } })).sort());
   });
 
+  test('GIVEN the endpoints\' security group THEN the dump task\'s HTTPS goes to it only, and it admits the dump task', () => {
+    const f = prodFixture();
+    const endpoints = new ec2.SecurityGroup(f.stack, 'Endpoints', { vpc: f.vpc, allowAllOutbound: false });
+    const bridge = new SftpBackupBridge(f.stack, 'Backup', { ...referenceProps(f), endpointSecurityGroup: endpoints });
+    const template = Template.fromStack(f.stack);
+    const taskGroup = { 'Fn::GetAtt': [logicalId(f.stack, bridge.dumpTaskSecurityGroup), 'GroupId'] };
+    const endpointGroup = { 'Fn::GetAtt': [logicalId(f.stack, endpoints), 'GroupId'] };
+    expect(template.toJSON().Resources[logicalId(f.stack, bridge.dumpTaskSecurityGroup)].Properties.SecurityGroupEgress).toBeUndefined();
+    template.hasResourceProperties('AWS::EC2::SecurityGroupEgress', { GroupId: taskGroup, IpProtocol: 'tcp', FromPort: 443, ToPort: 443, DestinationSecurityGroupId: endpointGroup });
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { GroupId: endpointGroup, IpProtocol: 'tcp', FromPort: 443, ToPort: 443, SourceSecurityGroupId: taskGroup });
+    expect(Annotations.fromStack(f.stack).findWarning('*', Match.stringLikeRegexp('endpointSecurityGroup'))).toEqual([]);
+  });
+
+  test('without the endpoints\' security group, synth warns that the dump task may reach any address of the VPC on 443', () => {
+    const { stack } = reference();
+    Annotations.fromStack(stack).hasWarning('/Prod/Backup', Match.stringLikeRegexp(
+      '^No `endpointSecurityGroup` is given, so the dump task may open HTTPS \\(443\\) to any address of the VPC, not only to the interface endpoints\\.'));
+  });
+
+  test('GIVEN an encryption key THEN the bridge uses it for the dumps, the logs and the topic and creates none', () => {
+    const f = prodFixture();
+    const key = kms.Key.fromKeyArn(f.stack, 'Given', `arn:aws:kms:ap-northeast-1:${PROD_ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`);
+    const bridge = new SftpBackupBridge(f.stack, 'Backup', { ...referenceProps(f), encryptionKey: key });
+    const template = Template.fromStack(f.stack);
+    expect(bridge.encryptionKey).toBe(key);
+    template.resourceCountIs('AWS::KMS::Key', 0);
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: { ServerSideEncryptionConfiguration: [Match.objectLike({ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: key.keyArn } })] },
+    });
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: key.keyArn });
+    expect(Object.values(template.findResources('AWS::Logs::LogGroup')).map((g) => g.Properties.KmsKeyId)).toEqual([key.keyArn, key.keyArn]);
+  });
+
   test('the dump task security group: HTTPS to the VPC CIDR and the S3 prefix list, the database port to the database only', () => {
     const { stack, bridge, database, vpc, template } = reference();
     const taskGroup = { 'Fn::GetAtt': [logicalId(stack, bridge.dumpTaskSecurityGroup), 'GroupId'] };
@@ -351,7 +384,18 @@ describe('SftpBackupBridge: the reference Prod configuration', () => {
             Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
             Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': stack.resolve(`arn:${stack.partition}:logs:ap-northeast-1:${PROD_ACCOUNT}:log-group:*`) } },
           }),
-          Match.objectLike({ Sid: 'AllowCloudWatchAlarmsToPublishToTheTopic', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'] }),
+          {
+            // Only alarms of this account and Region may use the key (confused-deputy protection).
+            Sid: 'AllowCloudWatchAlarmsToPublishToTheTopic',
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+            Resource: '*',
+            Condition: {
+              StringEquals: { 'aws:SourceAccount': PROD_ACCOUNT },
+              ArnLike: { 'aws:SourceArn': stack.resolve(`arn:${stack.partition}:cloudwatch:ap-northeast-1:${PROD_ACCOUNT}:alarm:*`) },
+            },
+          },
         ]),
       },
     });
@@ -437,15 +481,19 @@ describe('SftpBackupBridge: the reference Prod configuration', () => {
     const lookup = (id: string) => logicalId(stack, bridge.node.findChild(id) as never);
     const vpceId = { 'Fn::GetAtt': [lookup('ServerLookup'), 'Server.EndpointDetails.VpcEndpointId'] };
 
+    // The server ID and the endpoint subnet IDs are in every lookup's physical ID: moving the endpoint to other subnets
+    // changes the lookups' properties, so CloudFormation runs them again and the record follows the new IPs.
+    const transferSubnets = f_vpcTransferSubnets(stack, bridge);
+    const revision = { 'Fn::Join': ['|', [serverId, ...transferSubnets]] };
     template.hasResourceProperties('Custom::TransferServerLookup', {
-      Create: { 'Fn::Join': ['', ['{"service":"Transfer","action":"describeServer","parameters":{"ServerId":"', serverId, '"},"physicalResourceId":{"id":"', serverId, '"},"outputPaths":["Server.EndpointDetails.VpcEndpointId","Server.HostKeyFingerprint"]}']] },
+      Create: { 'Fn::Join': ['', ['{"service":"Transfer","action":"describeServer","parameters":{"ServerId":"', serverId, '"},"physicalResourceId":{"id":"', revision, '"},"outputPaths":["Server.EndpointDetails.VpcEndpointId","Server.HostKeyFingerprint"]}']] },
       InstallLatestAwsSdk: false,
     });
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: { Statement: [{ Effect: 'Allow', Action: 'transfer:DescribeServer', Resource: { 'Fn::GetAtt': [logicalId(stack, { node: { defaultChild: bridge.server } }), 'Arn'] } }] },
     });
     template.hasResourceProperties('Custom::VpcEndpointLookup', {
-      Create: { 'Fn::Join': ['', ['{"service":"EC2","action":"describeVpcEndpoints","parameters":{"VpcEndpointIds":["', vpceId, '"]},"physicalResourceId":{"id":"', vpceId, '"},"outputPaths":["VpcEndpoints.0.NetworkInterfaceIds.0","VpcEndpoints.0.NetworkInterfaceIds.1"]}']] },
+      Create: { 'Fn::Join': ['', ['{"service":"EC2","action":"describeVpcEndpoints","parameters":{"VpcEndpointIds":["', vpceId, '"]},"physicalResourceId":{"id":"', { 'Fn::Join': ['|', [vpceId, serverId, ...transferSubnets]] }, '"},"outputPaths":["VpcEndpoints.0.NetworkInterfaceIds.0","VpcEndpoints.0.NetworkInterfaceIds.1"]}']] },
     });
     template.hasResourceProperties('AWS::IAM::Policy', { PolicyDocument: { Statement: [{ Effect: 'Allow', Action: 'ec2:DescribeVpcEndpoints', Resource: '*' }] } });
     template.hasResourceProperties('Custom::NetworkInterfaceLookup', {
@@ -454,7 +502,7 @@ describe('SftpBackupBridge: the reference Prod configuration', () => {
           '{"service":"EC2","action":"describeNetworkInterfaces","parameters":{"NetworkInterfaceIds":["',
           { 'Fn::GetAtt': [lookup('VpcEndpointLookup'), 'VpcEndpoints.0.NetworkInterfaceIds.0'] }, '","',
           { 'Fn::GetAtt': [lookup('VpcEndpointLookup'), 'VpcEndpoints.0.NetworkInterfaceIds.1'] },
-          '"]},"physicalResourceId":{"id":"', vpceId, '"},"outputPaths":["NetworkInterfaces.0.PrivateIpAddress","NetworkInterfaces.1.PrivateIpAddress"]}',
+          '"]},"physicalResourceId":{"id":"', { 'Fn::Join': ['|', [vpceId, serverId, ...transferSubnets]] }, '"},"outputPaths":["NetworkInterfaces.0.PrivateIpAddress","NetworkInterfaces.1.PrivateIpAddress"]}',
         ]],
       },
     });
@@ -480,6 +528,12 @@ describe('SftpBackupBridge: the reference Prod configuration', () => {
     expect(new NIST80053R5Checks().validateScope(stack).violations).toEqual([]);
   });
 });
+
+/** The Ref of each transfer subnet of the reference fixture, in AZ order. */
+function f_vpcTransferSubnets(stack: Stack, bridge: SftpBackupBridge): unknown[] {
+  const vpc = bridge.node.scope!.node.findChild('Vpc') as ec2.Vpc;
+  return vpc.selectSubnets({ subnetGroupName: 'transfer' }).subnets.map((subnet) => stack.resolve(subnet.subnetId));
+}
 
 describe('SftpBackupBridge: defaults and options', () => {
   /** A minimal app: a plain isolated VPC, a MySQL instance, no zone; the bridge with its required props only. */
@@ -648,8 +702,9 @@ describe('SftpBackupBridge: bad input fails at synth with one error naming every
       subnetId: 'subnet-0foreign', availabilityZone: 'ap-northeast-1a', ipv4CidrBlock: '10.1.20.0/27', routeTableId: 'rtb-0foreign',
     });
     const transferA = f.vpc.selectSubnets({ subnetGroupName: 'transfer' }).subnets[0];
-    expect(build({ endpointSubnets: { subnets: [transferA, foreign] }, advertisedCidr: '10.1.20.0/26' }, f)).toThrow(header('3 problems') +
+    expect(build({ endpointSubnets: { subnets: [transferA, foreign] }, advertisedCidr: '10.1.20.0/26' }, f)).toThrow(header('4 problems') +
       '  - `advertisedCidr` 10.1.20.0/26 lies outside the VPC CIDR 10.0.0.0/18 (`vpc`); it must be the range of the endpoint subnets in this VPC.\n' +
+      '  - `endpointSubnets.subnets[1]` subnet-0foreign is not a subnet of `vpc` (Prod/Vpc); select subnets of the VPC the workload runs in.\n' +
       '  - `endpointSubnets[1]` subnet-0foreign is in ap-northeast-1a like `endpointSubnets[0]`; a VPC endpoint takes at most one subnet per availability zone.\n' +
       '  - `endpointSubnets[1]` 10.1.20.0/27 lies outside the VPC CIDR 10.0.0.0/18 (`vpc`); choose subnets of the VPC that hosts the endpoint.');
   });
@@ -748,7 +803,33 @@ describe('SftpBackupBridge: bad input fails at synth with one error naming every
   test('a subnet selection that does not resolve', () => {
     expect(build({ endpointSubnets: { subnetGroupName: 'sftp' } })).toThrow(header('1 problem') +
       '  - `endpointSubnets` {subnetGroupName:\'sftp\'} cannot be resolved in `vpc` (There are no subnet groups with name \'sftp\' in this VPC. ' +
-      'Available names: tgw-attach,alb,app,transfer,data); select existing subnets of the VPC.');
+      'Available names: tgw-attach,alb,app,transfer,data); select subnets of that VPC, e.g. { subnetGroupName: \'transfer\' }.');
+  });
+
+  test('a secondary CIDR block of the VPC counts as the VPC: the backup server may not lie in it, and range errors name every VPC CIDR', () => {
+    const f = prodFixture();
+    new ec2.CfnVPCCidrBlock(f.stack, 'Secondary', { vpcId: f.vpc.vpcId, cidrBlock: '100.64.0.0/16' });
+    expect(build({ backupServerAddress: '100.64.0.10' }, f)).toThrow(/`backupServerAddress` 100\.64\.0\.10\/32 lies inside 100\.64\.0\.0\/16, the CIDR of the VPC that hosts the SFTP endpoint/);
+    expect(build({ advertisedCidr: '172.16.0.0/26' }, prodFixture())).toThrow(
+      '  - `advertisedCidr` 172.16.0.0/26 lies outside the VPC CIDR 10.0.0.0/18 (`vpc`); it must be the range of the endpoint subnets in this VPC.');
+    const withSecondary = prodFixture();
+    new ec2.CfnVPCCidrBlock(withSecondary.stack, 'Secondary', { vpcId: withSecondary.vpc.vpcId, cidrBlock: '100.64.0.0/16' });
+    expect(build({ advertisedCidr: '192.168.0.0/26' }, withSecondary)).toThrow(
+      '  - `advertisedCidr` 192.168.0.0/26 lies outside the VPC CIDRs 10.0.0.0/18, 100.64.0.0/16 (`vpc`); it must be the range of the endpoint subnets in this VPC.');
+  });
+
+  test('a PostgreSQL database newer than the dump image\'s client', () => {
+    const f = prodFixture();
+    const pg18 = new rds.DatabaseInstance(f.stack, 'Pg18', {
+      engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_18_1 }),
+      vpc: f.vpc,
+      vpcSubnets: { subnetGroupName: 'data' },
+      credentials: rds.Credentials.fromGeneratedSecret('postgres'),
+    });
+    expect(build({ database: pg18, databaseSecret: pg18.secret }, f)).toThrow(header('1 problem') +
+      '  - `database` "PostgreSQL 18" is newer than the PostgreSQL 17 client of the dump image, and pg_dump refuses to dump a server newer than itself, ' +
+      'so every nightly dump would fail. Keep the database on PostgreSQL 17 or older (e.g. rds.PostgresEngineVersion.VER_17_9), or upgrade ' +
+      'cdk-gov-hybrid-network to a release whose dump image carries a newer client.');
   });
 
   test('several problems at once are reported together, in prop order', () => {

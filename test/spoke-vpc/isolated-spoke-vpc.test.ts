@@ -89,7 +89,7 @@ describe('IsolatedSpokeVpc', () => {
     expect(gateway[0].Properties.RouteTableIds).toHaveLength(10);
 
     template.hasResourceProperties('AWS::EC2::SecurityGroup', {
-      GroupDescription: 'Interface VPC endpoints: HTTPS from the allowed CIDRs only',
+      GroupDescription: 'Interface VPC endpoints: HTTPS from the allowed CIDRs and granted security groups only',
       SecurityGroupIngress: [{ CidrIp: '10.0.0.0/18', IpProtocol: 'tcp', FromPort: 443, ToPort: 443, Description: 'HTTPS to AWS APIs from 10.0.0.0/18' }],
       SecurityGroupEgress: [Match.objectLike({ CidrIp: '255.255.255.255/32', Description: 'Disallow all traffic' })],
     });
@@ -119,6 +119,79 @@ describe('IsolatedSpokeVpc', () => {
     expect(spoke.endpointSubnets).toEqual({ subnetGroupName: 'endpoint' });
   });
 
+  test('the S3 gateway endpoint allows only this account\'s buckets and the ECR layer bucket, not the default full access', () => {
+    const stack = prodStack();
+    const spoke = new IsolatedSpokeVpc(stack, 'Spoke', PROD);
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+      VpcEndpointType: 'Gateway',
+      PolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'OwnAccountBuckets',
+            Effect: 'Allow',
+            Principal: { AWS: '*' },
+            Action: 's3:*',
+            Resource: '*',
+            Condition: { StringEquals: { 'aws:ResourceAccount': '333333333333' } },
+          },
+          {
+            Sid: 'EcrImageLayers',
+            Effect: 'Allow',
+            Principal: { AWS: '*' },
+            Action: 's3:GetObject',
+            Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::prod-ap-northeast-1-starport-layer-bucket/*']] },
+          },
+        ],
+      },
+    });
+    expect(spoke.s3GatewayEndpoint).toBeDefined();
+  });
+
+  test('GIVEN extra buckets and an organization THEN the S3 endpoint also allows exactly those', () => {
+    const stack = prodStack();
+    new IsolatedSpokeVpc(stack, 'Spoke', {
+      ...PROD,
+      s3EndpointAllowedBucketArns: ['arn:aws:s3:::gov-hybrid-logs-111111111111-ap-northeast-1'],
+      s3EndpointAllowedOrganizationId: 'o-abcdefghij',
+    });
+    const gateway = Object.values(Template.fromStack(stack).findResources('AWS::EC2::VPCEndpoint', { Properties: { VpcEndpointType: 'Gateway' } }))[0];
+    const statements = gateway.Properties.PolicyDocument.Statement;
+    expect(statements.map((st: any) => st.Sid)).toEqual(['OwnAccountBuckets', 'EcrImageLayers', 'AdditionalBuckets', 'OrganizationBuckets']);
+    expect(statements[2]).toEqual({
+      Sid: 'AdditionalBuckets',
+      Effect: 'Allow',
+      Principal: { AWS: '*' },
+      Action: 's3:*',
+      Resource: ['arn:aws:s3:::gov-hybrid-logs-111111111111-ap-northeast-1', 'arn:aws:s3:::gov-hybrid-logs-111111111111-ap-northeast-1/*'],
+    });
+    expect(statements[3]).toEqual({
+      Sid: 'OrganizationBuckets',
+      Effect: 'Allow',
+      Principal: { AWS: '*' },
+      Action: 's3:*',
+      Resource: '*',
+      Condition: { StringEquals: { 'aws:ResourceOrgID': 'o-abcdefghij' } },
+    });
+  });
+
+  test('GIVEN no endpoint CIDRs THEN the endpoints admit only security groups granted explicitly', () => {
+    const stack = prodStack();
+    const spoke = new IsolatedSpokeVpc(stack, 'Spoke', { ...PROD, endpointAllowedCidrs: [] });
+    const tasks = new ec2.SecurityGroup(stack, 'Tasks', { vpc: spoke.vpc, allowAllOutbound: false });
+    tasks.connections.allowTo(spoke.endpointSecurityGroup, ec2.Port.tcp(443), 'tasks to endpoints');
+    const template = Template.fromStack(stack);
+    const endpointSg = stack.getLogicalId(spoke.endpointSecurityGroup.node.defaultChild as ec2.CfnSecurityGroup);
+    expect(template.toJSON().Resources[endpointSg].Properties.SecurityGroupIngress).toBeUndefined();
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      GroupId: { 'Fn::GetAtt': [endpointSg, 'GroupId'] },
+      SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Tasks'), 'GroupId'] },
+      FromPort: 443,
+      ToPort: 443,
+    });
+  });
+
   test('sends all-traffic flow logs to a KMS-encrypted, retained log group by default', () => {
     const stack = prodStack();
     new IsolatedSpokeVpc(stack, 'Spoke', PROD);
@@ -128,9 +201,14 @@ describe('IsolatedSpokeVpc', () => {
       Properties: { RetentionInDays: 365, KmsKeyId: Match.anyValue() },
       DeletionPolicy: 'Retain',
     });
-    template.hasResourceProperties('AWS::KMS::Key', {
-      EnableKeyRotation: true,
-      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'logs.ap-northeast-1.amazonaws.com' } })]) },
+    template.hasResource('AWS::KMS::Key', {
+      Properties: {
+        EnableKeyRotation: true,
+        KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'logs.ap-northeast-1.amazonaws.com' } })]) },
+      },
+      // The key outlives the stack like the retained log group it encrypts.
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
     });
   });
 
@@ -162,8 +240,10 @@ describe('IsolatedSpokeVpc', () => {
         ec2.InterfaceVpcEndpointAwsService.ECR, ec2.InterfaceVpcEndpointAwsService.KMS, ec2.InterfaceVpcEndpointAwsService.KMS,
       ],
       endpointAllowedCidrs: ['0.0.0.0/0'],
+      s3EndpointAllowedBucketArns: ['arn:aws:s3:::logs/*'],
+      s3EndpointAllowedOrganizationId: 'org-1',
     })).toThrow([
-      'Invalid IsolatedSpokeVpc props at Prod/Spoke (7 problems):',
+      'Invalid IsolatedSpokeVpc props at Prod/Spoke (9 problems):',
       '  - `extraSubnetGroups[0].name` app is a built-in subnet group of IsolatedSpokeVpc (tgw-attach, alb, app, data, endpoint); choose another name.',
       '  - `extraSubnetGroups[1].name` 9bad is not a subnet group name; use a letter followed by letters, digits and hyphens, at most 32 characters, e.g. transfer.',
       '  - `loadBalancerSubnetCidrs[1]` 10.0.64.0/24 lies outside the VPC CIDR 10.0.0.0/18 (`vpcCidr`); choose a subnet inside it.',
@@ -171,6 +251,8 @@ describe('IsolatedSpokeVpc', () => {
       '  - `endpointAllowedCidrs[0]` 0.0.0.0/0 allows every address; give the networks that call AWS APIs through these endpoints, e.g. the VPC CIDR.',
       '  - `interfaceEndpointServices[0]` ecr.api is created by default; remove it from `interfaceEndpointServices`.',
       '  - `interfaceEndpointServices[2]` kms is listed twice; a VPC cannot hold two endpoints with private DNS for one service.',
+      '  - `s3EndpointAllowedBucketArns[0]` arn:aws:s3:::logs/* is not an S3 bucket ARN; write it as arn:aws:s3:::<bucket name>, without a key or wildcard.',
+      '  - `s3EndpointAllowedOrganizationId` org-1 is not an AWS Organizations organization ID; write it as o- followed by 10 to 32 lowercase letters or digits.',
     ].join('\n'));
   });
 
@@ -211,17 +293,25 @@ describe('IsolatedSpokeVpc', () => {
 
 test('the default flow log role may only write to its log group, through a managed policy', () => {
   const stack = prodStack();
-  new IsolatedSpokeVpc(stack, 'Spoke', PROD);
+  const spoke = new IsolatedSpokeVpc(stack, 'Spoke', PROD);
   const template = Template.fromStack(stack);
   template.resourceCountIs('AWS::IAM::Policy', 0);
   template.hasResourceProperties('AWS::IAM::Role', {
     AssumeRolePolicyDocument: {
-      Statement: [Match.objectLike({
+      Statement: [{
+        Effect: 'Allow',
+        Action: 'sts:AssumeRole',
         Principal: { Service: 'vpc-flow-logs.amazonaws.com' },
-        Condition: { StringEquals: { 'aws:SourceAccount': '333333333333' } },
-      })],
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': '333333333333' },
+          ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ec2:ap-northeast-1:333333333333:vpc-flow-log/*']] } },
+        },
+      }],
     },
   });
+  // Delivery starts when the flow log is created: the policy must be attached by then.
+  const flowLog = template.toJSON().Resources[stack.getLogicalId(spoke.flowLog.node.defaultChild as ec2.CfnFlowLog)];
+  expect(flowLog.DependsOn).toEqual([expect.stringMatching(/^SpokeFlowLogPolicy/)]);
   template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
     PolicyDocument: {
       Statement: [{

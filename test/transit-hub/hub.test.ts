@@ -6,7 +6,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
 import { DEV, envOf, hubOf, NETWORK, PROD, referenceAppOf } from './fixtures';
 import {
-  GovHybridTransitHub, ITransitGatewayAttachment, SegmentRouteKind, TransitGatewayAttachment,
+  GovHybridTransitHub, ITransitGatewayAttachment, SegmentRouteKind, SpokeAttachmentLookup, TransitGatewayAttachment,
   TransitGatewayAttachmentType, VpnRouting,
 } from '../../src/transit-hub';
 
@@ -478,5 +478,31 @@ describe('routing validation at synthesis', () => {
     expectProblems(stack, [
       "`vpns[0].customerGatewayAsn` 64512 equals the transit gateway's Amazon side ASN; a BGP VPN needs different ASNs on each side, change `customerGatewayAsn` or `amazonSideAsn`.",
     ]);
+  });
+});
+
+describe('lookup refresh and the per-stack resolver', () => {
+  test('a refresh key is passed to the lookup so that changing it runs the lookup again', () => {
+    const app = referenceAppOf();
+    const hub = hubOf(networkStack(app));
+    const routing = networkStack(app, 'Routing');
+    hub.lookupSpokeAttachment(routing, 'Prod', { name: 'prod', ownerAccount: PROD, cidrs: ['10.0.0.0/18'], refreshKey: '2026-11-21' });
+    hub.lookupSpokeAttachment(routing, 'Dev', { name: 'dev', ownerAccount: DEV, cidrs: ['10.0.64.0/18'] });
+    const template = Template.fromStack(routing);
+    template.hasResourceProperties('Custom::TransitGatewaySpokeAttachment', { Name: 'prod', RefreshKey: '2026-11-21' });
+    template.hasResourceProperties('Custom::TransitGatewaySpokeAttachment', { Name: 'dev', RefreshKey: Match.absent() });
+  });
+
+  test('two lookups of one stack with different log keys fail instead of dropping one key', () => {
+    const routing = networkStack(referenceAppOf(), 'Routing');
+    const first = new kms.Key(routing, 'First');
+    const second = new kms.Key(routing, 'Second');
+    const lookup = (id: string, ownerAccount: string, cidr: string, logEncryptionKey: kms.IKey) => new SpokeAttachmentLookup(routing, id, {
+      transitGatewayId: 'tgw-0123456789abcdef0', name: id.toLowerCase(), ownerAccount, cidrs: [cidr], logEncryptionKey,
+    });
+    lookup('Prod', PROD, '10.0.0.0/18', first);
+    expect(() => lookup('Dev', DEV, '10.0.64.0/18', second))
+      .toThrow('The transit hub resolver of stack Routing already encrypts its logs with Routing/First; give every transit hub ' +
+        'construct of the stack the same `logEncryptionKey` (Routing/Second differs).');
   });
 });

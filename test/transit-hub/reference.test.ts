@@ -213,19 +213,13 @@ describe('reference deployment (ARCHITECTURE.md "Transit Gateway")', () => {
           { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: Match.anyValue() },
           { Action: 'ec2:DescribeTransitGatewayAttachments', Effect: 'Allow', Resource: '*' },
           {
+            // One statement for every lookup of the stack: the policy grows by one ARN per spoke account.
             Action: 'ec2:AcceptTransitGatewayVpcAttachment',
             Effect: 'Allow',
             Resource: [
               { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:ec2:ap-northeast-1:${PROD}:transit-gateway-attachment/*`]] },
               { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:ec2:ap-northeast-1:${NETWORK}:transit-gateway-attachment/*`]] },
-            ],
-          },
-          {
-            Action: 'ec2:AcceptTransitGatewayVpcAttachment',
-            Effect: 'Allow',
-            Resource: [
               { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:ec2:ap-northeast-1:${DEV}:transit-gateway-attachment/*`]] },
-              { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:ec2:ap-northeast-1:${NETWORK}:transit-gateway-attachment/*`]] },
             ],
           },
         ],

@@ -89,7 +89,7 @@ describe('GovHybridSpokeAttachment', () => {
       routes: [{ subnets: { subnetGroupName: 'transfer' }, destinations: ['10.0.5.10/32', '10.0.32.0/18'] }],
     })).toThrow([
       'Invalid GovHybridSpokeAttachment props at Prod/Spoke (2 problems):',
-      '  - `routes[0].destinations[0]` 10.0.5.10/32 lies inside 10.0.0.0/18, the CIDR of the VPC of spoke Spoke. A VPC route ' +
+      '  - `routes[0].destinations[0]` 10.0.5.10/32 lies inside 10.0.0.0/18, the CIDR of the VPC of spoke prod. A VPC route ' +
       "more specific than the VPC's local route cannot point at a transit gateway, so replies to this address would stay " +
       `inside the VPC (${LOCAL_ROUTE_DOC}). Fix it on one side: source-NAT the on-premises host on the data-centre side to ` +
       'an address outside 10.0.0.0/18, or host the endpoint in a VPC whose range does not contain it.',
@@ -112,7 +112,7 @@ describe('GovHybridSpokeAttachment', () => {
     });
     expect(attachment.addRoutes({ subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }, destinations: ['172.16.0.0/16'] })).toHaveLength(1);
     expect(() => attachment.addRoutes({ subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }, destinations: ['10.0.20.0/26'] }))
-      .toThrow('`routes[1].destinations[0]` 10.0.20.0/26 lies inside 10.0.0.0/18, the CIDR of the VPC of spoke Spoke.');
+      .toThrow('`routes[1].destinations[0]` 10.0.20.0/26 lies inside 10.0.0.0/18, the CIDR of the VPC of spoke prod.');
   });
 
   test('imported subnets without a route table ID cannot get routes', () => {

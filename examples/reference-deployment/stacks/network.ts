@@ -2,7 +2,7 @@ import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import {
   GovHybridTransitHub, GovHybridVpnAttachment, ITransitGatewayAttachment, LogArchiveDestinations, OverlappingCidrOpsAccess,
-  PrivateDnsHub, QueryLogDestination, SessionPreferencesMode, TransitGatewayAttachment, TransitGatewaySegment,
+  PrivateDnsHub, QueryLogDestination, SessionPreferencesMode, TransitGatewaySegment,
 } from '../../../src';
 import { ReferenceConfig } from '../config';
 
@@ -44,6 +44,11 @@ export class NetworkStack extends Stack {
       transitGatewayName: `${config.namePrefix}-tgw`,
       amazonSideAsn: config.transitGatewayAsn,
       shareWithAccounts: [accounts.prod, accounts.dev],
+      // The spoke stacks create routes to the transit gateway, which need an accepted attachment, and they deploy
+      // before NetworkSpokesStack. Auto-accept is safe here: the share names only Prod and Dev, and with default
+      // association and propagation disabled an accepted attachment carries no traffic until NetworkSpokesStack
+      // associates it with rt-spoke.
+      autoAcceptSharedAttachments: true,
       flowLogDestination: destinations.transitGatewayFlowLogDestination(this, 'hub'),
     });
 
@@ -87,11 +92,8 @@ export class NetworkStack extends Stack {
         { name: 'dev-app', host: config.dev.cidr, port: 8080, localPort: 28080 },
       ],
     });
-    this.networkVpc = TransitGatewayAttachment.fromVpcAttachmentId(this, 'NetworkVpcAttachment', {
-      attachmentId: this.opsAccess.transitGatewayAttachmentId!,
-      name: 'network-vpc',
-      cidrs: [config.network.cidr],
-    });
+    // Set because transitGatewayId is given above.
+    this.networkVpc = this.opsAccess.hubAttachment!;
 
     this.dns = new PrivateDnsHub(this, 'Dns', {
       vpc: this.opsAccess.vpc,

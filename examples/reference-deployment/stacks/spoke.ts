@@ -49,6 +49,9 @@ export class SpokeStack extends Stack {
       dataSubnetCidrs: spoke.data,
       extraSubnetGroups: props.backup ? [{ name: 'transfer', cidrs: props.backup.transfer }] : [],
       flowLogDestination: destinations.vpcFlowLogDestination(this, `${spoke.name}-vpc`),
+      // No address range may reach the interface endpoints: the workload and the backup bridge open 443 from their
+      // tasks' security groups only (their `endpointSecurityGroup`).
+      endpointAllowedCidrs: [],
     });
 
     // Routes towards the transit gateway, each from the subnets that must answer: the ALBs answer the user sites,
@@ -67,7 +70,8 @@ export class SpokeStack extends Stack {
       ],
     });
 
-    this.dns = new PrivateDnsSpoke(this, 'Dns', { vpc: this.vpc.vpc, zoneName: spoke.zoneName });
+    // The hub's Profile is accepted only from a RAM share owned by the Network account.
+    this.dns = new PrivateDnsSpoke(this, 'Dns', { vpc: this.vpc.vpc, zoneName: spoke.zoneName, hubAccount: config.accounts.network });
 
     const wafLogs = new WafLogDelivery(this, 'WafLogs', { destinations });
     this.workload = new SecureEcsWorkload(this, 'App', {
@@ -77,6 +81,7 @@ export class SpokeStack extends Stack {
       dataSubnets: this.vpc.dataSubnets,
       userSiteCidrs: config.userSites.cidrs,
       operatorSourceCidrs: config.network.bastion,
+      endpointSecurityGroup: this.vpc.endpointSecurityGroup,
       certificates: [elbv2.ListenerCertificate.fromArn(spoke.certificateArn)],
       accessLogsBucket: destinations.albLogBucket(this),
       accessLogsPrefix: destinations.albAccessLogPrefix(`${spoke.name}-app`),
@@ -103,6 +108,7 @@ export class SpokeStack extends Stack {
         databaseName: 'app',
         cluster: this.workload.cluster,
         dumpTaskSubnets: this.vpc.applicationSubnets,
+        endpointSecurityGroup: this.vpc.endpointSecurityGroup,
         schedule: props.backup.plan.schedule,
         scheduleTimeZone: props.backup.plan.timeZone,
         retentionDays: props.backup.plan.retentionDays,

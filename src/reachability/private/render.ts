@@ -59,6 +59,48 @@ function cellToken(c: FlowCheck): string | undefined {
   return `${c.violation ? '!' : ''}${prefix}${c.port}${suffix}`;
 }
 
+/**
+ * The flows declared with `allow` or `deny` that involve an endpoint outside the matrix (typically route-level denies
+ * between whole VPCs and subnets), one line per source → destination pair with its ports and whether it holds.
+ * Empty when every declared flow is between matrix endpoints.
+ */
+export function renderOutsideMatrix(matrixEndpoints: readonly string[], checks: readonly FlowCheck[]): string {
+  const inMatrix = new Set(matrixEndpoints);
+  const groups = new Map<string, FlowCheck[]>();
+  for (const c of checks) {
+    if (inMatrix.has(c.source) && inMatrix.has(c.destination)) {
+      continue;
+    }
+    const k = `${c.expectation}|${c.source}|${c.destination}`;
+    groups.set(k, [...(groups.get(k) ?? []), c]);
+  }
+  if (groups.size === 0) {
+    return '';
+  }
+  const rows = [...groups.values()].map((cs) => {
+    const c = cs[0];
+    const violated = cs.filter((x) => x.violation).length;
+    const allowed = c.expectation === 'allowed';
+    const status = violated === 0 ? (allowed ? 'allowed' : 'blocked') : `VIOLATED on ${violated} of ${cs.length}`;
+    return [allowed ? 'allow' : 'deny', `${c.source} → ${c.destination}`, portsText(cs), `${status}${c.description ? ` (${c.description})` : ''}`];
+  });
+  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length)));
+  const flows = [...groups.values()].reduce((n, cs) => n + cs.length, 0);
+  return [
+    `Declared flows outside the matrix (${groups.size} source → destination pairs, ${flows} flows):`,
+    ...rows.map((r) => `  ${r.slice(0, 3).map((x, i) => x.padEnd(widths[i])).join('  ')}  ${r[3]}`),
+  ].join('\n');
+}
+
+/** `tcp 22,443 udp 53`. */
+function portsText(checks: readonly FlowCheck[]): string {
+  const byProtocol = new Map<string, number[]>();
+  for (const c of checks) {
+    byProtocol.set(c.protocol, [...(byProtocol.get(c.protocol) ?? []), c.port]);
+  }
+  return [...byProtocol.entries()].map(([protocol, ports]) => `${protocol} ${[...new Set(ports)].sort((a, b) => a - b).join(',')}`).join(' ');
+}
+
 /** Every violation with up to `maxPaths` paths, hop by hop. */
 export function renderViolations(violations: readonly Violation[], maxPaths = 2): string {
   if (violations.length === 0) {

@@ -6,6 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { createEncryptedLogGroup } from '../../private/encrypted-log-group';
 import { acknowledgeNag } from '../../private/nag';
+import { estimatePolicyBytes, MANAGED_POLICY_LIMIT } from '../../private/policy-size';
 
 /**
  * The deploy-time resolver behind cross-account lookups: a spoke account finds the transit gateway shared with it,
@@ -21,15 +22,26 @@ export class AttachmentResolver extends Construct {
   public static of(scope: Construct, logEncryptionKey?: kms.IKey): AttachmentResolver {
     const stack = Stack.of(scope);
     const existing = stack.node.tryFindChild(RESOLVER_ID) as AttachmentResolver | undefined;
+    if (existing && logEncryptionKey && existing.logEncryptionKey !== logEncryptionKey) {
+      // One resolver (and one log group) per stack: a second key would be silently ignored.
+      throw new Error(`The transit hub resolver of stack ${stack.stackName} already encrypts its logs with ` +
+        `${existing.logEncryptionKey?.node.path ?? 'the CloudWatch Logs service key'}; give every transit hub construct ` +
+        `of the stack the same \`logEncryptionKey\` (${logEncryptionKey.node.path} differs).`);
+    }
     return existing ?? new AttachmentResolver(stack, RESOLVER_ID, logEncryptionKey);
   }
+
+  /** The key of the resolver's log group, as the first construct of the stack gave it. */
+  public readonly logEncryptionKey?: kms.IKey;
 
   public readonly function: lambda.CfnFunction;
   public readonly policy: iam.ManagedPolicy;
   public readonly logGroup: logs.LogGroup;
+  private acceptStatement?: iam.PolicyStatement;
 
   private constructor(scope: Construct, id: string, logEncryptionKey?: kms.IKey) {
     super(scope, id);
+    this.logEncryptionKey = logEncryptionKey;
     this.logGroup = logEncryptionKey
       ? createEncryptedLogGroup(this, 'Logs', { encryptionKey: logEncryptionKey, retention: logs.RetentionDays.ONE_YEAR })
       : new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.RETAIN });
@@ -57,6 +69,17 @@ export class AttachmentResolver extends Construct {
       role: role.roleArn,
       loggingConfig: { logGroup: this.logGroup.logGroupName },
       description: 'Resolves transit gateway and attachment IDs at deployment (cdk-gov-hybrid-network)',
+    });
+
+    // A managed policy holds 6,144 characters: fail at synthesis, with the fix, rather than at deployment.
+    this.node.addValidation({
+      validate: () => {
+        const size = estimatePolicyBytes(this, this.policy.document);
+        return size <= MANAGED_POLICY_LIMIT ? [] : [`The transit hub resolver policy of stack ${Stack.of(this).stackName} would be about ` +
+          `${size} characters; IAM managed policies hold ${MANAGED_POLICY_LIMIT}, so the deployment would fail. Each spoke account ` +
+          'looked up in a stack adds one attachment ARN (about 70 characters): spread the spoke lookups over more routing stacks ' +
+          '(at most about 80 spoke accounts per stack).'];
+      },
     });
 
     acknowledgeNag(this.function,
@@ -88,6 +111,20 @@ export class AttachmentResolver extends Construct {
   }
 
   /**
+   * Allows `AcceptTransitGatewayVpcAttachment` on `resources`, in one statement for every lookup of the stack, so that
+   * the policy grows by one ARN (about 70 characters) per spoke account rather than by a statement per lookup, with or
+   * without the `@aws-cdk/aws-iam:minimizePolicies` feature flag.
+   */
+  public grantAccept(resources: string[]): void {
+    if (!this.acceptStatement) {
+      this.acceptStatement = new iam.PolicyStatement({ actions: ['ec2:AcceptTransitGatewayVpcAttachment'] });
+      this.policy.addStatements(this.acceptStatement);
+    }
+    const known = new Set(this.acceptStatement.resources);
+    this.acceptStatement.addResources(...resources.filter((r) => !known.has(r)));
+  }
+
+  /**
    * A custom resource resolved by the function. Its `Id` attribute (and physical ID) is the resolved ID.
    */
   public resolve(scope: Construct, id: string, resourceType: string, properties: Record<string, string>): CustomResource {
@@ -103,6 +140,7 @@ export class AttachmentResolver extends Construct {
 }
 
 const RESOLVER_ID = 'GovHybridTransitResolver';
+
 
 /**
  * The handler, inline (no bundling, AWS SDK for JavaScript v3 from the Lambda runtime). Operations:

@@ -7,7 +7,8 @@ import { ITransitGatewayAttachment, TransitGatewayAttachmentType } from '../atta
 import { SegmentRouteKind, TransitGatewaySegment } from '../segment';
 
 const QUOTA_DOC = 'https://docs.aws.amazon.com/vpc/latest/tgw/transit-gateway-quotas.html';
-const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+/** Names of segments and attachments: they become route table and attachment Name tags and construct IDs. */
+export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
 interface KnownAttachment {
   readonly attachment: ITransitGatewayAttachment;
