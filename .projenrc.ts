@@ -162,6 +162,18 @@ project.addTask('bench', {
   receiveArgs: true,
 });
 
+// The language bindings, end to end: npm, Python, Maven and Go packages and their consumer checks.
+project.addTask('bindings:test', {
+  description: 'Build the npm, Python, Maven and Go packages and prove each binding end to end (examples/python, examples/java, examples/go); README samples compile under jsii-rosetta',
+  exec: 'bash scripts/bindings-test.sh',
+});
+project.addTask('rosetta', {
+  description: 'Compile every TypeScript sample of README.md and of the API docs with jsii-rosetta (fixture rosetta/default.ts-fixture)',
+  steps: [{ spawn: 'compile' }, { exec: 'jsii-rosetta extract --strict --compress-tablet=false .jsii' }],
+});
+project.gitignore.exclude('.jsii.tabl.json', '__pycache__/', '.pytest_cache/', '/examples/java/target/');
+project.addPackageIgnore('/rosetta/');
+
 // Offline reachability proof of the reference deployment's access boundaries (ARCHITECTURE.md).
 project.addTask('verify', {
   description: "Prove the reference deployment's access boundaries offline: synthesize it in-process, verify the intent of ARCHITECTURE.md, print the matrix; exit 1 on any violation, 2 if it cannot run",

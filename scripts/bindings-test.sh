@@ -253,16 +253,19 @@ go_local_modules() {
   touch "$GO_CACHE/.complete"
 }
 
-# go_modfile DIR OUT: DIR's go.mod plus replace directives for every locally generated module and the jsii runtime.
+# go_modfile DIR OUT: DIR's go.mod with the library's module replaced by dist/go (absolute path) and, when the modules
+# were generated locally, replace directives for each of them and for the jsii runtime checkout. The copy keeps
+# `go` from writing go.mod or go.sum in the repository.
 go_modfile() {
   cp "$1/go.mod" "$2" || return 1
-  local mod
-  while IFS= read -r mod; do
-    local name
-    name="$(sed -n 's/^module //p' "$mod")"
-    go mod edit -replace="$name=$(dirname "$mod")" "$2"
-  done < <(find "$GO_CACHE" -name go.mod -not -path '*/node_modules/*')
-  go mod edit -replace="github.com/aws/jsii-runtime-go=$go_runtime_dir" "$2"
+  if [ -n "$go_runtime_dir" ]; then
+    local mod name
+    while IFS= read -r mod; do
+      name="$(sed -n 's/^module //p' "$mod")"
+      go mod edit -replace="$name=$(dirname "$mod")" "$2" || return 1
+    done < <(find "$GO_CACHE" -name go.mod)
+    go mod edit -replace="github.com/aws/jsii-runtime-go=$go_runtime_dir" "$2" || return 1
+  fi
   if [ "$1" != "$ROOT/dist/go/cdkgovhybridnetwork" ]; then
     go mod edit -replace="github.com/example/cdk-gov-hybrid-network-go/cdkgovhybridnetwork=$ROOT/dist/go/cdkgovhybridnetwork" "$2"
   fi
@@ -277,22 +280,19 @@ go_build_local() {
   go_modfile "$ROOT/dist/go/cdkgovhybridnetwork" "$WORK/lib.go.mod" &&
     (cd dist/go/cdkgovhybridnetwork && GOFLAGS=-mod=mod go build -modfile="$WORK/lib.go.mod" ./...)
 }
-go_test_local() {
+go_build_proxy() {
+  pacmak -v --target go # as `projen package:go`: go mod tidy and go build ./... on the generated module
+}
+go_tests() {
   go_modfile "$ROOT/examples/go" "$WORK/example.go.mod" &&
     (cd examples/go && GOFLAGS=-mod=mod go test -modfile="$WORK/example.go.mod" -count=1 -v ./...)
-}
-go_build_proxy() {
-  pacmak -v --target go # go mod tidy and go build ./... on the generated module
-}
-go_test_proxy() {
-  (cd examples/go && GOFLAGS=-mod=mod go test -count=1 -v ./...)
 }
 
 if wanted go; then
   if ! command -v go >/dev/null 2>&1; then
     check go:toolchain false
   elif go_deps_from_proxy >"$LOG/go:proxy-probe.log" 2>&1; then
-    check go:package go_build_proxy && check go:tests go_test_proxy
+    check go:package go_build_proxy && check go:tests go_tests
   else
     reason="$(grep -m1 -oE '[^ ]+: reading [^ ]+: [0-9]{3} [A-Za-z ]+' "$LOG/go:proxy-probe.log" || tail -n1 "$LOG/go:proxy-probe.log")"
     check go:codegen go_codegen
@@ -300,7 +300,7 @@ if wanted go; then
       go_runtime_dir="$(cd "$JSII_RUNTIME_GO_DIR" && pwd)"
       check go:local-modules go_local_modules &&
         check go:build go_build_local &&
-        check go:tests go_test_local
+        check go:tests go_tests
     else
       note "go: PARTIAL - code generation and gofmt only. The Go module proxy does not serve the modules the generated code needs ($reason); set JSII_RUNTIME_GO_DIR to a checkout of github.com/aws/jsii-runtime-go to build and test against locally generated aws-cdk-go modules."
       if [ "${BINDINGS_REQUIRE_GO:-}" = 1 ]; then failed=$((failed + 1)); fi

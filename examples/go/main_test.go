@@ -23,7 +23,7 @@ func TestNetworkStackHasTheHubAndItsRouteTables(t *testing.T) {
 
 	var destinations []string
 	for _, route := range *template.FindResources(jsii.String("AWS::EC2::TransitGatewayRoute"), nil) {
-		properties := route.(map[string]interface{})["Properties"].(map[string]interface{})
+		properties := (*route)["Properties"].(map[string]interface{})
 		destinations = append(destinations, properties["DestinationCidrBlock"].(string))
 	}
 	sort.Strings(destinations)

@@ -106,6 +106,9 @@ const DEFAULT_QUOTA = 20;
  * (`propagateFrom`, `addStaticRoute`, `addBlackholeRoute`).
  *
  * ```ts
+ * declare const hub: GovHybridTransitHub;
+ * declare const userVpn: GovHybridVpnAttachment;
+ * declare const prodSpoke: ITransitGatewayAttachment;
  * const users = hub.addSegment('users');
  * users.associate(userVpn);
  * users.propagateFrom(prodSpoke);
