@@ -706,6 +706,16 @@ class SpokeStack extends Stack {
     };
     alarm('MissedRunAlarm', 'DumpSucceeded', { comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD, evaluationPeriods: 26, datapointsToAlarm: 26, treatMissingData: cloudwatch.TreatMissingData.BREACHING }, 'No database dump has succeeded for 26 hours.');
     alarm('FailedRunAlarm', 'DumpFailed', { comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING }, 'The database dump script reported a failure.');
+    const scheduleFailed = new cloudwatch.Alarm(this, 'ScheduleFailedAlarm', {
+      metric: deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      alarmDescription: 'EventBridge Scheduler could not start the database dump task.',
+    });
+    scheduleFailed.addAlarmAction({ bind: () => ({ alarmActionArn: topic.topicArn }) });
+    scheduleFailed.addOkAction({ bind: () => ({ alarmActionArn: topic.topicArn }) });
     const sftpSg = new ec2.SecurityGroup(this, 'SftpSg', { vpc, description: 'SFTP endpoint: TCP 22 from the DC backup server only', allowAllOutbound: false });
     sftpSg.addIngressRule(ec2.Peer.ipv4(config.dataCentre.backupServer), ec2.Port.tcp(22), 'SFTP from the DC backup server');
     const server = new transfer.CfnServer(this, 'SftpServer', {

@@ -1,4 +1,4 @@
-import { Annotations, ArnFormat, Aws, Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Aws, Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -13,7 +13,7 @@ import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { checkWafLogDestination, RATE_LIMIT_MAX, RATE_LIMIT_MIN, visibility, webAclRules } from './web-acl';
 import { lookupS3PrefixListId } from '../private/aws-custom-resource';
-import { createEncryptedLogGroup, createEncryptionKey } from '../private/encrypted-log-group';
+import { createEncryptedLogGroup, createEncryptionKey, logGroupArnWithoutWildcard } from '../private/encrypted-log-group';
 import { acknowledgeNag, nagFinding } from '../private/nag';
 import { checkSubnetSelection } from '../private/subnet-selection';
 import { PropsValidator } from '../private/validation';
@@ -122,6 +122,9 @@ export interface SecureEcsWorkloadProps {
 
   /**
    * The key prefix of the access logs, e.g. `alb/prod`: no leading or trailing `/`, and not containing `AWSLogs`.
+   * With the Security account's `CentralLogArchive`, give `destinations.albAccessLogPrefix('<name>')`: its bucket
+   * policy lets ELB write only under `alb/<name>/AWSLogs/<account>/`, so logging without a prefix is refused there
+   * when the load balancer is created.
    * @default - no prefix (logs go to `AWSLogs/<account>/...`)
    */
   readonly accessLogsPrefix?: string;
@@ -664,10 +667,7 @@ export class SecureEcsWorkload extends Construct implements ec2.IConnectable {
         encryptionKey: this.encryptionKey,
         retention: logRetention,
       });
-      // AWS WAF wants the log group ARN without the ":*" that `logGroupArn` carries.
-      this.wafLogDestinationArn = stack.formatArn({
-        service: 'logs', resource: 'log-group', resourceName: wafLogGroup.logGroupName, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-      });
+      this.wafLogDestinationArn = logGroupArnWithoutWildcard(wafLogGroup);
     }
     this.wafLoggingConfiguration = new wafv2.CfnLoggingConfiguration(this, 'WebAclLogging', {
       resourceArn: this.webAcl.attrArn,

@@ -53,7 +53,7 @@ export interface LogArchiveWriterRole {
   readonly keyPrefix: string;
 }
 
-/** An organization CloudTrail trail created by the archive. */
+/** An organization CloudTrail trail that writes into the archive, created by the archive or by the management account. */
 export interface LogArchiveOrganizationTrailOptions {
   /**
    * The organization's management account, 12 digits. An organization trail is owned by the management account even
@@ -70,6 +70,15 @@ export interface LogArchiveOrganizationTrailOptions {
    * @default true
    */
   readonly multiRegion?: boolean;
+  /**
+   * Whether this stack creates the trail. Only the management account or a CloudTrail delegated administrator can
+   * create an organization trail: set this to false when the trail is created in the management account (with
+   * `trailName`, the log bucket `LogArchiveDestinations.logBucketName`, the key prefix `cloudtrail` and the archive
+   * key). The bucket and key policies that let that trail write are added either way.
+   * @default true
+   * @see https://docs.aws.amazon.com/awscloudtrail/latest/userguide/creating-trail-organization.html
+   */
+  readonly createTrail?: boolean;
 }
 
 /** Props of `CentralLogArchive`. */
@@ -178,9 +187,10 @@ export interface CentralLogArchiveProps {
   readonly elbLogDeliveryPrincipal?: ElbLogDeliveryPrincipal;
 
   /**
-   * Creates an organization CloudTrail trail that writes to the SSE-KMS log bucket with the archive key. Only the
-   * management account or a CloudTrail delegated administrator can create one: register the archive account as
-   * delegated administrator first, or leave this unset and create the trail in the management account.
+   * An organization CloudTrail trail that writes to the SSE-KMS log bucket with the archive key: the bucket and key
+   * policies let exactly this trail write, and the archive creates it. Only the management account or a CloudTrail
+   * delegated administrator can create one: register the archive account as delegated administrator first, or set
+   * `createTrail: false` and create the trail in the management account.
    * @default - no trail
    * @see https://docs.aws.amazon.com/awscloudtrail/latest/userguide/creating-trail-organization.html
    */
@@ -254,7 +264,7 @@ export class CentralLogArchive extends Construct {
   public readonly accessLogBucket: s3.IBucket;
   /** The principal the ALB bucket policy allows to write access logs. */
   public readonly elbLogDeliveryPrincipal: ElbLogDeliveryPrincipal;
-  /** The organization trail, when `organizationTrail` is set. */
+  /** The organization trail, when `organizationTrail` is set and `createTrail` is not false. */
   public readonly organizationTrail?: cloudtrail.CfnTrail;
 
   constructor(scope: Construct, id: string, props: CentralLogArchiveProps) {
@@ -566,7 +576,7 @@ export class CentralLogArchive extends Construct {
     });
 
     // ---------- organization trail ----------
-    if (trail) {
+    if (trail && props.organizationTrail!.createTrail !== false) {
       const trailResource = new cloudtrail.CfnTrail(this, 'OrganizationTrail', {
         trailName: trail.name,
         isLogging: true,

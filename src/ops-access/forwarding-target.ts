@@ -38,7 +38,8 @@ export interface ForwardingTargetOptions {
   /**
    * The IPv4 CIDR the bastion's egress rule opens for `port`. Required when `host` is a DNS name (give the range
    * the name resolves into, e.g. the spoke VPC CIDR or its database subnets); when `host` is an address or a CIDR
-   * it must contain `host`.
+   * it must contain `host`. With a transit gateway, it must lie inside the Network VPC or a `spokeVpcCidrs` entry:
+   * a target in the data centre or the user sites is rejected at synth, so the bastion never forwards back on premises.
    *
    * @default - `host` itself: its /32 for an address, the CIDR for a CIDR
    */

@@ -1,4 +1,4 @@
-import { ArnFormat, CfnOutput, Stack } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Stack, Tokenization } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -72,6 +72,8 @@ export interface OverlappingCidrOpsAccessProps {
    * Each must lie outside `vpcCidr` (ARCHITECTURE correction 3: a route more specific than `local` cannot point at
    * a transit gateway) and outside every `spokeVpcCidrs` entry. An unresolved token is used as given and must
    * resolve to a CIDR.
+   * @see https://docs.aws.amazon.com/vpc/latest/userguide/route-table-options.html
+   * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-getting-started-privatelink.html
    */
   readonly operatorTerminalCidrs: string[];
 
@@ -82,6 +84,7 @@ export interface OverlappingCidrOpsAccessProps {
    * each outside `vpcCidr` and every `spokeVpcCidrs` entry, and not repeating an operator terminal CIDR.
    *
    * @default - only `operatorTerminalCidrs`
+   * @see https://docs.aws.amazon.com/vpc/latest/userguide/route-table-options.html
    */
   readonly dataCentreReturnCidrs?: string[];
 
@@ -236,12 +239,14 @@ export interface OverlappingCidrOpsAccessProps {
    * forwarding needs no shell; shell sessions are logged to the session log destinations.
    *
    * @default false
+   * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-specify-session-document.html
    */
   readonly shellAccess?: boolean;
 
   /**
    * The bastion's instance type. Its CPU architecture picks the Amazon Linux 2023 image (x86_64 or arm64).
    * @default t3.small
+   * @see https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-types.html
    */
   readonly instanceType?: ec2.InstanceType;
 
@@ -264,6 +269,7 @@ export interface OverlappingCidrOpsAccessProps {
   /**
    * A customer managed key for the bastion's root volume.
    * @default - the account's AWS managed key `aws/ebs`
+   * @see https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html
    */
   readonly rootVolumeEncryptionKey?: kms.IKey;
 
@@ -359,6 +365,7 @@ const PREFERENCES_DOCUMENT = 'SSM-SessionManagerRunShell';
  * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-working-with-sessions-start.html#sessions-remote-port-forwarding
  * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-getting-started-privatelink.html
  * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-logging.html
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-restrict-access-examples.html
  * @see https://docs.aws.amazon.com/vpc/latest/userguide/route-table-options.html
  */
 export class OverlappingCidrOpsAccess extends Construct implements ec2.IConnectable {
@@ -511,11 +518,13 @@ export class OverlappingCidrOpsAccess extends Construct implements ec2.IConnecta
     const rootVolumeSize = props.rootVolumeSize ?? 8;
     v.integerInRange('rootVolumeSize', rootVolumeSize, 8, 16384, 'a gp3 root volume size in GiB');
 
-    // Forwarding targets are reachable inside the Network VPC and, with a transit gateway, inside the summaries.
-    if (props.transitGatewayId !== undefined) {
+    // With a transit gateway, forwarding targets must lie in the Network VPC or a spoke VPC. The summaries are not
+    // enough: they may contain the data centre's own addresses, and the bastion must never forward into the DC.
+    // (Without spoke CIDRs the construct has already reported `spokeVpcCidrs`; every target would repeat it.)
+    if (props.transitGatewayId !== undefined && spokeCidrs.length > 0) {
       this.reachable = [
         ...(plan.vpcCidr ? [{ cidr: plan.vpcCidr, prop: 'vpcCidr' }] : []),
-        ...summaries.flatMap((s, i) => s ? [{ cidr: s, prop: `spokeSummaryCidrs[${i}]` }] : []),
+        ...spokeCidrs.flatMap((s, i) => s ? [{ cidr: s, prop: `spokeVpcCidrs[${i}]` }] : []),
       ];
     }
     const initialTargets: Array<{ target: CheckedForwardingTarget; prop: string }> = [];
@@ -730,8 +739,9 @@ export class OverlappingCidrOpsAccess extends Construct implements ec2.IConnecta
         kmsKeyId: this.sessionKey.keyArn,
         runAsEnabled: false,
         runAsDefaultUser: '',
-        idleSessionTimeout: String(idleSessionTimeout),
-        maxSessionDuration: String(maxSessionDuration),
+        // The document takes the minutes as strings; a number token must stay a token, not become its text.
+        idleSessionTimeout: Tokenization.stringifyNumber(idleSessionTimeout),
+        maxSessionDuration: Tokenization.stringifyNumber(maxSessionDuration),
         shellProfile: { windows: '', linux: '' },
       },
     };
@@ -897,7 +907,7 @@ export class OverlappingCidrOpsAccess extends Construct implements ec2.IConnecta
       documents.push(stack.formatArn({ service: 'ssm', resource: 'document', resourceName: PREFERENCES_DOCUMENT }));
     }
     const sessions = stack.formatArn({ service: 'ssm', resource: 'session', resourceName: '*' });
-    const ownSessions = stack.formatArn({ service: 'ssm', resource: 'session', resourceName: '${aws:userid}-*' });
+    const ownSessions = stack.formatArn({ service: 'ssm', resource: 'session', resourceName: '${aws:username}-*' });
     const policy = new iam.ManagedPolicy(this, 'OperatorPolicy', {
       managedPolicyName: props.operatorPolicyName,
       description: 'Operators: port forwarding through the ops bastion only; end and resume only their own sessions',
@@ -917,14 +927,14 @@ export class OverlappingCidrOpsAccess extends Construct implements ec2.IConnecta
           actions: ['ssmmessages:OpenDataChannel'],
           resources: [sessions],
         }),
-        // AWS's end-user policy: sessions whose ID starts with the caller's user ID.
+        // IAM users: session IDs start with the user name (AWS's sample policy, method 1).
         new iam.PolicyStatement({
           sid: 'EndOrResumeOwnSessions',
           actions: ['ssm:TerminateSession', 'ssm:ResumeSession'],
           resources: [ownSessions],
         }),
-        // Federated and assumed-role callers: their session IDs start with the role session name, so ownership is
-        // checked on the tag Session Manager sets on each session.
+        // Federated and assumed-role callers have no aws:username, so ownership is checked on the session-id tag
+        // Session Manager sets on each session, which carries the caller's user ID (method 2).
         new iam.PolicyStatement({
           sid: 'EndOrResumeOwnFederatedSessions',
           actions: ['ssm:TerminateSession', 'ssm:ResumeSession'],

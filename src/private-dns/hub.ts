@@ -1,4 +1,4 @@
-import { Annotations, Aws, CfnOutput, Fn, Names, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Aws, CfnOutput, Fn, Names, Stack, Token, Tokenization } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -102,6 +102,8 @@ export interface PrivateDnsHubProps {
   /**
    * The data centre's DNS servers (IPv4 addresses, e.g. `['10.0.250.10', '10.0.250.11']`): the only sources the
    * inbound endpoint accepts (TCP and UDP 53) and the default targets of forwarding rules.
+   * @see https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resolver-forwarding-inbound-queries.html
+   * @see https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resolver-forwarding-outbound-queries.html
    */
   readonly dataCentreDnsServers: string[];
 
@@ -117,6 +119,8 @@ export interface PrivateDnsHubProps {
    * Forwarding rules on the outbound endpoint, e.g. `[{ domainName: 'onprem.example.local' }]`. They are added to
    * the hub's Route 53 Profile, so every VPC associated with the Profile (the Network VPC and every spoke) uses them.
    * @default - none
+   * @see https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resolver-rules-managing.html
+   * @see https://docs.aws.amazon.com/Route53/latest/APIReference/API_route53profiles_AssociateResourceToProfile.html
    */
   readonly forwardingRules?: DnsForwardingRule[];
 
@@ -125,6 +129,8 @@ export interface PrivateDnsHubProps {
    * share of the Profile with a customer managed permission that allows associating the Profile with VPCs and
    * adding or removing a private hosted zone of exactly that domain name, nothing else.
    * @default - none
+   * @see https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/sharing-profiles.html
+   * @see https://docs.aws.amazon.com/ram/latest/userguide/create-customer-managed-permissions.html
    */
   readonly spokeZones?: PrivateDnsSpokeZone[];
 
@@ -132,6 +138,7 @@ export interface PrivateDnsHubProps {
    * Principals (account IDs, OU ARNs, organization ARN) that may associate the hub's Profile with their VPCs but
    * not change it (AWS managed permission `AWSRAMPermissionRoute53ProfileAllowAssociation`).
    * @default - none besides the `spokeZones` principals
+   * @see https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/sharing-profiles.html
    */
   readonly profileConsumers?: string[];
 
@@ -442,7 +449,7 @@ export class PrivateDnsHub extends Construct implements ec2.IConnectable {
         domainName: rule.domainName,
         name,
         resolverEndpointId: this.outboundEndpoint.attrResolverEndpointId,
-        targetIps: (rule.targetIps ?? props.dataCentreDnsServers).map((ip) => ({ ip, port: String(rule.port ?? DNS_PORT) })),
+        targetIps: (rule.targetIps ?? props.dataCentreDnsServers).map((ip) => ({ ip, port: Tokenization.stringifyNumber(rule.port ?? DNS_PORT) })),
         tags: [{ key: 'Name', value: name }],
       });
     });

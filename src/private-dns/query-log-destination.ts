@@ -1,5 +1,6 @@
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { logGroupArnWithoutWildcard } from '../private/encrypted-log-group';
 
 /** The kind of resource Route 53 Resolver query logs are delivered to. */
 export enum QueryLogDestinationType {
@@ -28,7 +29,7 @@ export enum QueryLogDestinationType {
 export class QueryLogDestination {
   /** A CloudWatch Logs log group in the hub's account and Region. */
   public static logGroup(logGroup: logs.ILogGroup): QueryLogDestination {
-    return new QueryLogDestination(QueryLogDestinationType.CLOUDWATCH_LOGS, logGroup.logGroupArn);
+    return new QueryLogDestination(QueryLogDestinationType.CLOUDWATCH_LOGS, logGroupArnWithoutWildcard(logGroup));
   }
 
   /**

@@ -93,3 +93,21 @@ export function createEncryptedLogGroup(scope: Construct, id: string, options: E
   // the policy (with the statement above) before the log group.
   return logGroup;
 }
+
+/**
+ * The log group's ARN without the trailing `:*` that `ILogGroup.logGroupArn` (CloudFormation's `Arn` attribute)
+ * carries. Services that write into a log group (Site-to-Site VPN tunnel logs, AWS WAF, Route 53 Resolver query
+ * logs) take this form; CloudWatch Logs documents the `:*` form for IAM policies only.
+ *
+ * @see https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_LogGroup.html
+ */
+export function logGroupArnWithoutWildcard(logGroup: logs.ILogGroup): string {
+  return Stack.of(logGroup).formatArn({
+    service: 'logs',
+    account: logGroup.env.account,
+    region: logGroup.env.region,
+    resource: 'log-group',
+    resourceName: logGroup.logGroupName,
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
+}

@@ -35,6 +35,13 @@ export function validateExactSubnets(v: PropsValidator, vpcCidrProp: string, vpc
   }
   v.check(availabilityZones.length >= 2, azProp, availabilityZones,
     'has fewer than two availability zones; give two or more so that every subnet group spans two AZs.');
+  // A repeated AZ would count twice towards the two and put two subnets of a group in one AZ.
+  availabilityZones.forEach((az, i) => {
+    const first = availabilityZones.indexOf(az);
+    if (first < i && !v.isToken(az)) {
+      v.report(`${azProp}[${i}]`, az, `repeats \`${azProp}[${first}]\`; list each availability zone once.`);
+    }
+  });
   const seen: Array<{ cidr: Ipv4Cidr; where: string }> = [];
   const parsedGroups = groups.map((group) => {
     if (availabilityZones.length >= 2 && group.cidrs.length !== availabilityZones.length) {

@@ -28,6 +28,7 @@ import { checkReturnAddressesOutsideVpc } from '../private/routing';
 import { checkSubnetSelection, SubnetRangeCheck } from '../private/subnet-selection';
 import { PropsValidator } from '../private/validation';
 import { knownVpcCidrs } from '../private/vpc-cidr';
+import { IsolatedSpokeVpc } from '../spoke-vpc/isolated-spoke-vpc';
 
 /** The metric namespace of the dump job's success and failure metrics. */
 const METRIC_NAMESPACE = 'GovHybridNetwork/SftpBackupBridge';
@@ -132,7 +133,8 @@ export interface SftpBackupBridgeProps {
    * The subnets of the dump task. They need routes to the VPC endpoints (ECR, Secrets Manager, CloudWatch Logs,
    * S3 gateway) and to the database.
    *
-   * @default - the VPC's isolated subnets except `endpointSubnets`
+   * @default - the `app` subnet group (`IsolatedSpokeVpc.APPLICATION_GROUP`) when the VPC has one, otherwise the
+   * VPC's isolated subnets except `endpointSubnets`
    */
   readonly dumpTaskSubnets?: ec2.SubnetSelection;
 
@@ -287,8 +289,9 @@ export interface SftpBackupBridgeProps {
  *   from `assets/sftp-backup` and runs `pg_dump --format=custom` or `mysqldump --single-transaction`, verifies the
  *   archive, and uploads `s3://<bucket>/<prefix>/<yyyy>/<mm>/<dd>/<timestamp>.dump` with a SHA-256 checksum and a
  *   `.sha256` sidecar; started by an EventBridge Scheduler schedule (retries, SQS dead-letter queue);
- * - two alarms: `missedRunAlarm` (no successful dump within `missedRunAlarmAfter`: catches failed and missed runs
- *   alike) and `failedRunAlarm` (the dump script reported a failure);
+ * - three alarms: `missedRunAlarm` (no successful dump within `missedRunAlarmAfter`: catches failed and missed runs
+ *   alike), `failedRunAlarm` (the dump script reported a failure) and `scheduleFailedAlarm` (the scheduler could not
+ *   start the task: a message in its dead-letter queue);
  * - the Transfer Family server: `EndpointType: VPC` in `endpointSubnets`, no Elastic IP (internal only), SFTP only,
  *   an explicit security policy, structured JSON logs to CloudWatch Logs; a service-managed user whose logical home
  *   directory `/` maps to the dump prefix, read-only through its role;
@@ -347,6 +350,13 @@ export class SftpBackupBridge extends Construct implements ec2.IConnectable {
   public readonly missedRunAlarm: cloudwatch.Alarm;
   /** In ALARM for an hour after the dump script reported a failure (exit code in the dump log group). */
   public readonly failedRunAlarm: cloudwatch.Alarm;
+  /**
+   * In ALARM while the schedule's dead-letter queue holds a message: EventBridge Scheduler could not start the dump
+   * task after its retries (e.g. missing permissions, no capacity, a deleted task definition). Fires within minutes,
+   * instead of when `missedRunAlarm` runs out.
+   * @see https://docs.aws.amazon.com/scheduler/latest/UserGuide/configuring-schedule-dlq.html
+   */
+  public readonly scheduleFailedAlarm: cloudwatch.Alarm;
   /** The Transfer Family server. */
   public readonly server: transfer.CfnServer;
   /** The Transfer Family server ID, `s-...`. */
@@ -430,9 +440,10 @@ export class SftpBackupBridge extends Construct implements ec2.IConnectable {
     this.schedule = this.createSchedule(input, taskRole, executionRole);
 
     this.alarmTopic = props.alarmTopic ?? this.createAlarmTopic();
-    const { missed, failed } = this.createAlarms(input.alarmHours);
+    const { missed, failed, notStarted } = this.createAlarms(input.alarmHours);
     this.missedRunAlarm = missed;
     this.failedRunAlarm = failed;
+    this.scheduleFailedAlarm = notStarted;
 
     // ---- The SFTP endpoint --------------------------------------------------------------------------------------
     this.endpointSecurityGroup = new ec2.SecurityGroup(this, 'EndpointSecurityGroup', {
@@ -823,11 +834,20 @@ export class SftpBackupBridge extends Construct implements ec2.IConnectable {
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    for (const alarm of [missed, failed]) {
+    const notStarted = new cloudwatch.Alarm(this, 'ScheduleFailedAlarm', {
+      alarmDescription: 'EventBridge Scheduler could not start the database dump task; the failed invocation and its error are ' +
+        'in the schedule\'s dead-letter queue. Remove the message once handled to clear the alarm.',
+      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: cloudwatch.Stats.MAXIMUM }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    for (const alarm of [missed, failed, notStarted]) {
       alarm.addAlarmAction(new cloudwatchActions.SnsAction(this.alarmTopic));
       alarm.addOkAction(new cloudwatchActions.SnsAction(this.alarmTopic));
     }
-    return { missed, failed };
+    return { missed, failed, notStarted };
   }
 
   private createUserRole(prefix: string): iam.Role {
@@ -1024,6 +1044,10 @@ function validate(scope: Construct, props: SftpBackupBridgeProps): ValidatedInpu
   let taskSubnets: ec2.ISubnet[];
   if (props.dumpTaskSubnets) {
     taskSubnets = checkSubnetSelection(v, props.vpc, props.dumpTaskSubnets, { prop: 'dumpTaskSubnets' }) ?? [];
+  } else if (hasSubnetGroup(props.vpc, IsolatedSpokeVpc.APPLICATION_GROUP)) {
+    // The workload's own subnets: they reach the endpoints and the database, and keep the task out of the
+    // attachment, load balancer and data subnets.
+    taskSubnets = props.vpc.selectSubnets({ subnetGroupName: IsolatedSpokeVpc.APPLICATION_GROUP }).subnets;
   } else {
     const endpointIds = new Set(endpointSubnets.map((s) => s.subnetId));
     taskSubnets = props.vpc.isolatedSubnets.filter((s) => !endpointIds.has(s.subnetId));
@@ -1191,5 +1215,14 @@ function tryRead(read: () => string): string | undefined {
     return read();
   } catch {
     return undefined;
+  }
+}
+
+/** Whether the VPC has a subnet group of that name (`selectSubnets` throws for an unknown group name). */
+function hasSubnetGroup(vpc: ec2.IVpc, name: string): boolean {
+  try {
+    return vpc.selectSubnets({ subnetGroupName: name }).subnets.length > 0;
+  } catch {
+    return false;
   }
 }

@@ -72,8 +72,12 @@ export interface SpokeAttachmentLookupProps extends SpokeAttachmentLookupOptions
  * first"; two or more ask for `vpcId`.
  *
  * IAM: `ec2:DescribeTransitGatewayAttachments` on `*` (EC2 Describe actions support no resource-level permissions);
- * `ec2:AcceptTransitGatewayVpcAttachment` only on transit gateway attachments of the spoke account (the attachment ID
- * is created by the spoke account at its deployment, so it cannot be named at synthesis).
+ * `ec2:AcceptTransitGatewayVpcAttachment` on `transit-gateway-attachment/*` of the spoke account and of the hub
+ * account in this region (the attachment ID is created by the spoke account at its deployment, so it cannot be named
+ * at synthesis, and AWS does not document which of the two accounts a shared attachment's ARN carries). The hub-account
+ * ARN therefore covers every attachment the hub may accept in the region. When the hub auto-accepts shared
+ * attachments (as the reference deployment does), `acceptAttachment` defaults to false and the permission is not
+ * granted at all.
  *
  * Use it in a stack of the Network account that is deployed after the spokes (the "routing" stack), then associate,
  * propagate and route it with the hub's segments.

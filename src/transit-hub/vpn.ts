@@ -8,7 +8,7 @@ import { ITransitGatewayAttachment, TransitGatewayAttachmentType } from './attac
 import { AttachmentResolver } from './private/resolver';
 import { NAME_PATTERN } from './private/routing-validation';
 import { Ipv4Cidr } from '../private/cidr';
-import { createEncryptedLogGroup, createEncryptionKey } from '../private/encrypted-log-group';
+import { createEncryptedLogGroup, createEncryptionKey, logGroupArnWithoutWildcard } from '../private/encrypted-log-group';
 import { acknowledgeNag } from '../private/nag';
 import { PropsValidator } from '../private/validation';
 
@@ -107,6 +107,12 @@ const NON_PUBLIC = ['0.0.0.0/8', '10.0.0.0/8', '100.64.0.0/10', '127.0.0.0/8', '
  * Both tunnels use IKEv2 only, AES-256 (GCM or CBC), SHA2-256/384/512 and Diffie-Hellman groups 14, 19, 20, 21, and
  * send their logs to CloudWatch Logs. Static routing (`StaticRoutesOnly`) is the default.
  *
+ * Changing the routing, the tunnel inside CIDRs, acceleration or the tunnel log group later makes CloudFormation
+ * replace the VPN connection (these properties are "Update requires: Replacement"): the new connection has new
+ * outside IP addresses and pre-shared keys, so the customer gateway device must be reconfigured, and the attachment
+ * ID changes (the lookup follows it). Plan these choices before the first deployment.
+ *
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-vpnconnection.html
  * @see https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpn-attachments.html
  * @see https://docs.aws.amazon.com/vpn/latest/s2svpn/VPNTunnels.html
  * @see https://docs.aws.amazon.com/vpn/latest/s2svpn/monitoring-logs.html
@@ -161,11 +167,12 @@ export class GovHybridVpnAttachment extends Construct implements ITransitGateway
       });
     }
 
+    const logGroupArn = logGroupArnWithoutWildcard(this.tunnelLogGroup);
     const logOptions: ec2.CfnVPNConnection.CloudwatchLogOptionsSpecificationProperty = {
       logEnabled: true,
-      logGroupArn: this.tunnelLogGroup.logGroupArn,
+      logGroupArn,
       logOutputFormat: 'json',
-      ...(routing === VpnRouting.BGP ? { bgpLogEnabled: true, bgpLogGroupArn: this.tunnelLogGroup.logGroupArn, bgpLogOutputFormat: 'json' } : {}),
+      ...(routing === VpnRouting.BGP ? { bgpLogEnabled: true, bgpLogGroupArn: logGroupArn, bgpLogOutputFormat: 'json' } : {}),
     };
     const tunnel = (insideCidr?: string): ec2.CfnVPNConnection.VpnTunnelOptionsSpecificationProperty => ({
       ikeVersions: [{ value: 'ikev2' }],

@@ -432,6 +432,19 @@ describe('CentralLogArchive organization trail', () => {
     archive().template.resourceCountIs('AWS::CloudTrail::Trail', 0);
   });
 
+  test('a trail created in the management account: the policies let it write, and no trail is created here', () => {
+    const created = archive({ organizationId: ORG_ID, organizationTrail: { managementAccountId: '999999999999' } }).template;
+    const external = archive({ organizationId: ORG_ID, organizationTrail: { managementAccountId: '999999999999', createTrail: false } }).template;
+    external.resourceCountIs('AWS::CloudTrail::Trail', 0);
+    for (const sid of ['CloudTrailWrite', 'CloudTrailAclCheck']) {
+      expect(bySid(bucketStatements(external, LOG_BUCKET), sid)).toEqual(bySid(bucketStatements(created, LOG_BUCKET), sid));
+    }
+    for (const sid of ['CloudTrailMayEncrypt', 'CloudTrailMayDescribeKey']) {
+      expect(bySid(keyStatements(external), sid)).toEqual(bySid(keyStatements(created), sid));
+    }
+    expect(bySid(bucketStatements(external, LOG_BUCKET), 'CloudTrailWrite')).toBeDefined();
+  });
+
   test('writes the organization\'s events to the KMS bucket with the archive key', () => {
     // GIVEN the Security account is the CloudTrail delegated administrator of management account 999999999999
     const { template } = archive({ organizationId: ORG_ID, organizationTrail: { managementAccountId: '999999999999' } });

@@ -91,7 +91,7 @@ describe('addForwardingTarget', () => {
     ].join('\n')));
     expect(() => ops.addForwardingTarget({ name: 'stg-db', host: 'db.stg.internal', port: 5432, localPort: 35432, cidr: '10.1.0.0/18' })).toThrow(new Error([
       'Invalid OverlappingCidrOpsAccess props at Network/Ops (1 problem):',
-      '  - `addForwardingTarget(stg-db).cidr` 10.1.0.0/18 lies outside every range the bastion routes to: 192.168.0.0/16 (`vpcCidr`), 10.0.0.0/16 (`spokeSummaryCidrs[0]`); add its spoke range to `spokeSummaryCidrs` or correct the target.',
+      '  - `addForwardingTarget(stg-db).cidr` 10.1.0.0/18 lies outside the Network VPC and every spoke VPC the bastion forwards into: 192.168.0.0/16 (`vpcCidr`), 10.0.0.0/18 (`spokeVpcCidrs[0]`), 10.0.64.0/18 (`spokeVpcCidrs[1]`); add the CIDR of its spoke VPC to `spokeVpcCidrs` or correct the target (the bastion never forwards into the data centre or the user sites).',
     ].join('\n')));
     // A rejected target leaves nothing behind.
     expect(ops.forwardingTargets.map((t) => t.name)).toEqual(['prod-db', 'prod-app', 'dev-db', 'dev-app']);

@@ -508,7 +508,7 @@ describe('OverlappingCidrOpsAccess: the operator policy', () => {
             Condition: { BoolIfExists: { 'ssm:SessionDocumentAccessCheck': 'true' } },
           },
           { Sid: 'OpenDataChannelOfStartedSessions', Effect: 'Allow', Action: 'ssmmessages:OpenDataChannel', Resource: arn(':ssm:ap-northeast-1:222222222222:session/*') },
-          { Sid: 'EndOrResumeOwnSessions', Effect: 'Allow', Action: ['ssm:TerminateSession', 'ssm:ResumeSession'], Resource: arn(':ssm:ap-northeast-1:222222222222:session/${aws:userid}-*') },
+          { Sid: 'EndOrResumeOwnSessions', Effect: 'Allow', Action: ['ssm:TerminateSession', 'ssm:ResumeSession'], Resource: arn(':ssm:ap-northeast-1:222222222222:session/${aws:username}-*') },
           {
             Sid: 'EndOrResumeOwnFederatedSessions',
             Effect: 'Allow',

@@ -149,11 +149,20 @@ describe('OverlappingCidrOpsAccess validation', () => {
       '`forwardingTargets[1].host` 10.0.0.300 is not an IPv4 address; write it as a.b.c.d (each part 0-255, no leading zeros).',
       '`forwardingTargets[2].port` 5432 is already the local port of `forwardingTargets[1]` (x); give each forwarding target its own `localPort`.',
       '`forwardingTargets[2].cidr` 10.0.64.0/18 does not contain 10.0.1.5 (`forwardingTargets[2].host`); give the range the host lies in, or leave `cidr` out to open the host itself.',
-      '`forwardingTargets[3].host` 172.16.0.10/32 lies outside every range the bastion routes to: 192.168.0.0/16 (`vpcCidr`), 10.0.0.0/16 (`spokeSummaryCidrs[0]`); add its spoke range to `spokeSummaryCidrs` or correct the target.',
+      '`forwardingTargets[3].host` 172.16.0.10/32 lies outside the Network VPC and every spoke VPC the bastion forwards into: 192.168.0.0/16 (`vpcCidr`), 10.0.0.0/18 (`spokeVpcCidrs[0]`), 10.0.64.0/18 (`spokeVpcCidrs[1]`); add the CIDR of its spoke VPC to `spokeVpcCidrs` or correct the target (the bastion never forwards into the data centre or the user sites).',
       '`forwardingTargets[4].name` y is already the name of `forwardingTargets[2]`; give each forwarding target its own name.',
       '`forwardingTargets[4].localPort` 5432 is already the local port of `forwardingTargets[1]` (x); give each forwarding target its own `localPort`.',
       '`forwardingTargets[5].cidr` (undefined) is required because `forwardingTargets[5].host` db.prod.internal is a DNS name: a security group rule needs the address range the name resolves into, e.g. the spoke VPC CIDR.',
     ));
+  });
+
+  test('a target inside the spoke summary but in the data centre is rejected: the bastion never forwards on premises', () => {
+    // 10.0.0.0/16 (the summary the bastion routes to the TGW) also holds the DC's DNS servers and operator terminals.
+    expect(build({ forwardingTargets: [{ name: 'dc-dns', host: '10.0.250.10', port: 53 }, { name: 'dc-ops', host: '10.0.210.0/24', port: 22 }] })).toThrow(error(
+      '`forwardingTargets[0].host` 10.0.250.10/32 lies outside the Network VPC and every spoke VPC the bastion forwards into: 192.168.0.0/16 (`vpcCidr`), 10.0.0.0/18 (`spokeVpcCidrs[0]`), 10.0.64.0/18 (`spokeVpcCidrs[1]`); add the CIDR of its spoke VPC to `spokeVpcCidrs` or correct the target (the bastion never forwards into the data centre or the user sites).',
+      '`forwardingTargets[1].host` 10.0.210.0/24 lies outside the Network VPC and every spoke VPC the bastion forwards into: 192.168.0.0/16 (`vpcCidr`), 10.0.0.0/18 (`spokeVpcCidrs[0]`), 10.0.64.0/18 (`spokeVpcCidrs[1]`); add the CIDR of its spoke VPC to `spokeVpcCidrs` or correct the target (the bastion never forwards into the data centre or the user sites).',
+    ));
+    expect(build({ forwardingTargets: [{ name: 'prod-task', host: '10.0.10.37', port: 8080 }] })).not.toThrow();
   });
 
   test('a host CIDR with host bits set is reported with its network address', () => {
@@ -164,6 +173,16 @@ describe('OverlappingCidrOpsAccess validation', () => {
 
   test('without a transit gateway, reachability through spoke summaries is not checked', () => {
     expect(build({ transitGatewayId: undefined, forwardingTargets: [{ name: 'far', host: '172.16.0.10', port: 22 }] })).not.toThrow();
+  });
+
+  test('number tokens for the session timeouts reach the preferences document as tokens', () => {
+    const stack = networkStack();
+    const idle = new CfnParameter(stack, 'IdleMinutes', { type: 'Number' }).valueAsNumber;
+    const max = new CfnParameter(stack, 'MaxMinutes', { type: 'Number' }).valueAsNumber;
+    new OverlappingCidrOpsAccess(stack, 'Ops', referenceProps({ idleSessionTimeout: idle, maxSessionDuration: max }));
+    const inputs = Object.values(Template.fromStack(stack).findResources('AWS::SSM::Document'))[0].Properties.Content.inputs;
+    expect(inputs.idleSessionTimeout).toEqual({ Ref: 'IdleMinutes' });
+    expect(inputs.maxSessionDuration).toEqual({ Ref: 'MaxMinutes' });
   });
 
   test('unresolved tokens are skipped, and a token CIDR is used as given', () => {

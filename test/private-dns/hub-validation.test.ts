@@ -168,4 +168,19 @@ describe('PrivateDnsHub validation', () => {
     })).not.toThrow();
     Template.fromStack(stack).hasResourceProperties('AWS::Route53Resolver::ResolverRule', { DomainName: { Ref: 'Domain' } });
   });
+
+  test('GIVEN a number token as the rule port THEN the target IPs carry it as a token', () => {
+    const stack = new Stack(new App(), 'Stack', { env: { account: ACCOUNTS.network, region: 'ap-northeast-1' } });
+    const port = new CfnParameter(stack, 'DnsPort', { type: 'Number' }).valueAsNumber;
+    new PrivateDnsHub(stack, 'Dns', {
+      vpc: networkVpc(stack),
+      inboundSubnets: RESOLVER_IN,
+      outboundSubnets: RESOLVER_OUT,
+      dataCentreDnsServers: ['10.0.250.10', '10.0.250.11'],
+      forwardingRules: [{ domainName: 'onprem.example.local', port }],
+    });
+    Template.fromStack(stack).hasResourceProperties('AWS::Route53Resolver::ResolverRule', {
+      TargetIps: [{ Ip: '10.0.250.10', Port: { Ref: 'DnsPort' } }, { Ip: '10.0.250.11', Port: { Ref: 'DnsPort' } }],
+    });
+  });
 });

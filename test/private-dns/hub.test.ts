@@ -169,7 +169,11 @@ describe('PrivateDnsHub, reference configuration', () => {
     const { template, hub, stack } = referenceHub();
     template.hasResourceProperties('AWS::Route53Resolver::ResolverQueryLoggingConfig', {
       Name: 'gov-private-dns-query-logs',
-      DestinationArn: { 'Fn::GetAtt': [stack.getLogicalId(hub.queryLogGroup!.node.defaultChild as logs.CfnLogGroup), 'Arn'] },
+      // The log group's ARN without the ":*" of its `Arn` attribute.
+      DestinationArn: {
+        'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:logs:ap-northeast-1:${ACCOUNTS.network}:log-group:`,
+          { Ref: stack.getLogicalId(hub.queryLogGroup!.node.defaultChild as logs.CfnLogGroup) }]],
+      },
     });
     template.hasResource('AWS::Logs::LogGroup', {
       Properties: { RetentionInDays: 365, KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('DnsQueryLogKey'), 'Arn'] } },

@@ -10,7 +10,8 @@ describe('QueryLogDestination', () => {
     const group = logs.LogGroup.fromLogGroupName(stack, 'Group', 'resolver');
     const bucket = s3.Bucket.fromBucketName(stack, 'Bucket', 'logs-222222222222');
     expect(stack.resolve(QueryLogDestination.logGroup(group).destinationArn)).toEqual({
-      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':logs:ap-northeast-1:222222222222:log-group:resolver:*']],
+      // Without the ":*" of `logGroupArn`: Resolver takes the log group's own ARN.
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':logs:ap-northeast-1:222222222222:log-group:resolver']],
     });
     expect(QueryLogDestination.logGroup(group).destinationType).toBe(QueryLogDestinationType.CLOUDWATCH_LOGS);
     expect(stack.resolve(QueryLogDestination.bucket(bucket, 'dns').destinationArn)).toEqual({

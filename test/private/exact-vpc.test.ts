@@ -44,6 +44,13 @@ describe('validateExactSubnets', () => {
       '`vpcCidr` 10.0.0.0/8 is outside the VPC size limits; a VPC CIDR must be from /16 to /28.',
       '`availabilityZones` ["ap-northeast-1a"] has fewer than two availability zones; give two or more so that every subnet group spans two AZs.',
     ]);
+
+    const repeated = new PropsValidator('X');
+    validateExactSubnets(repeated, 'vpcCidr', '10.0.0.0/16', 'availabilityZones', ['ap-northeast-1a', 'ap-northeast-1a'],
+      [group('app', ['10.0.0.0/24', '10.0.1.0/24'])]);
+    expect(repeated.messages).toEqual([
+      '`availabilityZones[1]` ap-northeast-1a repeats `availabilityZones[0]`; list each availability zone once.',
+    ]);
   });
 });
 

@@ -371,6 +371,20 @@ describe('SftpBackupBridge: the reference Prod configuration', () => {
       AlarmActions: topic,
       OKActions: topic,
     });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(stack, bridge.deadLetterQueue), 'QueueName'] } }],
+      Statistic: 'Maximum',
+      Period: 300,
+      EvaluationPeriods: 1,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: topic,
+      OKActions: topic,
+    });
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: arnOf(stack, bridge.encryptionKey) });
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
       PolicyDocument: { Statement: [Match.objectLike({ Effect: 'Deny', Action: 'sns:Publish', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })] },
@@ -567,6 +581,40 @@ describe('SftpBackupBridge: defaults and options', () => {
     });
     return { stack, vpc, database, bridge, template: Template.fromStack(stack) };
   }
+
+  test('without dumpTaskSubnets, the task runs in the app subnet group, not in every other isolated subnet', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Prod', { env: { account: PROD_ACCOUNT, region: 'ap-northeast-1' } });
+    const vpc = new ec2.Vpc(stack, 'Vpc', {
+      ipAddresses: ec2.IpAddresses.cidr('10.0.0.0/18'),
+      availabilityZones: ['ap-northeast-1a', 'ap-northeast-1c'],
+      natGateways: 0,
+      subnetConfiguration: [
+        { name: 'transfer', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 27 },
+        { name: 'tgw-attach', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 28 },
+        { name: 'app', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 },
+        { name: 'data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 },
+      ],
+    });
+    const database = new rds.DatabaseInstance(stack, 'Database', {
+      engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_17 }),
+      vpc,
+      vpcSubnets: { subnetGroupName: 'data' },
+      storageEncrypted: true,
+    });
+    new SftpBackupBridge(stack, 'Backup', {
+      vpc,
+      endpointSubnets: { subnetGroupName: 'transfer' },
+      advertisedCidr: '10.0.0.0/26',
+      backupServerAddress: '10.0.200.10/32',
+      sshPublicKeys: [ED25519_KEY],
+      database,
+      databaseName: 'app',
+    });
+    Template.fromStack(stack).hasResourceProperties('AWS::Scheduler::Schedule', {
+      Target: { EcsParameters: { NetworkConfiguration: { AwsvpcConfiguration: { Subnets: vpc.selectSubnets({ subnetGroupName: 'app' }).subnets.map((s) => ({ Ref: logicalId(stack, s) })) } } } },
+    });
+  });
 
   test('derives the engine and the secret from the database, and runs the task in the other isolated subnets', () => {
     const { stack, vpc, database, bridge, template } = minimal();

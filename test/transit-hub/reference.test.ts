@@ -94,6 +94,10 @@ describe('reference deployment (ARCHITECTURE.md "Transit Gateway")', () => {
     expect(dcRoutes).toEqual([{ segment: 'dc', DestinationCidrBlock: '10.0.20.0/26', TransitGatewayAttachmentId: { 'Fn::GetAtt': [expect.stringMatching(/^Prod/), 'Id'] } }]);
     expect(summary(routing, 'AWS::EC2::TransitGatewayRouteTablePropagation', ids).filter((s) => s.segment === 'dc')).toHaveLength(0);
     expect(summary(hub, 'AWS::EC2::TransitGatewayRoute', ids).filter((s) => s.segment === 'dc')).toHaveLength(0);
+    // Exactly these: one association, one propagation (the user VPN and the spokes are never propagated here).
+    expect(summary(hub, 'AWS::EC2::TransitGatewayRouteTableAssociation', ids).filter((s) => s.segment === 'dc')).toHaveLength(1);
+    expect(summary(routing, 'AWS::EC2::TransitGatewayRouteTableAssociation', ids).filter((s) => s.segment === 'dc')).toHaveLength(0);
+    expect(summary(hub, 'AWS::EC2::TransitGatewayRouteTablePropagation', ids).filter((s) => s.segment === 'dc')).toHaveLength(1);
   });
 
   test('rt-spoke: Prod and Dev are associated; Network VPC propagated; user sites and the backup server /32 are static', () => {
@@ -135,6 +139,12 @@ describe('reference deployment (ARCHITECTURE.md "Transit Gateway")', () => {
         TransitGatewayRouteTableId: { Ref: ids.network }, DestinationCidrBlock: destination, TransitGatewayAttachmentId: dcVpn,
       });
     }
+    // Exactly these: the Network VPC never propagates into its own table, the VPNs never propagate into it.
+    expect(summary(hub, 'AWS::EC2::TransitGatewayRouteTableAssociation', ids).filter((s) => s.segment === 'network')).toHaveLength(1);
+    expect(summary(routing, 'AWS::EC2::TransitGatewayRouteTableAssociation', ids).filter((s) => s.segment === 'network')).toHaveLength(0);
+    expect(summary(hub, 'AWS::EC2::TransitGatewayRouteTablePropagation', ids).filter((s) => s.segment === 'network')).toHaveLength(0);
+    expect(summary(routing, 'AWS::EC2::TransitGatewayRouteTablePropagation', ids).filter((s) => s.segment === 'network')).toHaveLength(2);
+    expect(summary(routing, 'AWS::EC2::TransitGatewayRoute', ids).filter((s) => s.segment === 'network')).toHaveLength(0);
   });
 
   test('no blackhole routes in the reference (isolation comes from not declaring routes)', () => {
@@ -168,7 +178,14 @@ describe('reference deployment (ARCHITECTURE.md "Transit Gateway")', () => {
       Phase2IntegrityAlgorithms: [{ Value: 'SHA2-256' }, { Value: 'SHA2-384' }, { Value: 'SHA2-512' }],
       Phase1DHGroupNumbers: [{ Value: 14 }, { Value: 19 }, { Value: 20 }, { Value: 21 }],
       Phase2DHGroupNumbers: [{ Value: 14 }, { Value: 19 }, { Value: 20 }, { Value: 21 }],
-      LogOptions: { CloudwatchLogOptions: { LogEnabled: true, LogOutputFormat: 'json', LogGroupArn: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] } } },
+      // The log group's ARN without the ":*" of its `Arn` attribute.
+      LogOptions: {
+        CloudwatchLogOptions: {
+          LogEnabled: true,
+          LogOutputFormat: 'json',
+          LogGroupArn: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':logs:ap-northeast-1:222222222222:log-group:', { Ref: Match.stringLikeRegexp('TunnelLogs') }]] },
+        },
+      },
     };
     for (const [name, address, asn] of [['user-vpn', '203.0.113.10', 65010], ['dc-vpn', '203.0.113.20', 65020]] as const) {
       hub.hasResourceProperties('AWS::EC2::CustomerGateway', { Type: 'ipsec.1', IpAddress: address, BgpAsn: asn, Tags: [{ Key: 'Name', Value: name }] });

@@ -163,6 +163,10 @@ describe('resolver handler: spoke attachment (Network account)', () => {
       attachments({ TransitGatewayAttachmentId: 'tgw-attach-1', State: 'rejected' })]);
     expect(rejected.response.Reason).toBe('VPC attachment of account 333333333333 (tgw-attach-1) is rejected; recreate it, then deploy this stack again.');
 
+    const rollingBack = await run(spokeEvent(), [attachments({ TransitGatewayAttachmentId: 'tgw-attach-1', State: 'pending' }),
+      attachments({ TransitGatewayAttachmentId: 'tgw-attach-1', State: 'rollingBack' })]);
+    expect(rollingBack.response.Reason).toBe('VPC attachment of account 333333333333 (tgw-attach-1) is rollingBack; recreate it, then deploy this stack again.');
+
     const slow = await run(spokeEvent(), [attachments({ TransitGatewayAttachmentId: 'tgw-attach-1', State: 'pending' })], 30000);
     expect(slow.response.Reason).toBe('VPC attachment of account 333333333333 (tgw-attach-1) is still pending; deploy this stack again once it is available.');
   });

@@ -78,14 +78,16 @@ describe('GovHybridVpnAttachment', () => {
     });
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::EC2::CustomerGateway', { BgpAsnExtended: 4200000001, BgpAsn: Match.absent() });
+    // Tunnel and BGP logs go to the same log group, named by its ARN without the ":*" of the `Arn` attribute.
+    const tunnelLogGroupArn = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:logs:${stack.region}:${stack.account}:log-group:`, { Ref: Match.stringLikeRegexp('TunnelLogs') }]] };
     const logOptions = {
       CloudwatchLogOptions: {
         LogEnabled: true,
         LogOutputFormat: 'json',
-        LogGroupArn: Match.anyValue(),
+        LogGroupArn: tunnelLogGroupArn,
         BgpLogEnabled: true,
         BgpLogOutputFormat: 'json',
-        BgpLogGroupArn: Match.anyValue(),
+        BgpLogGroupArn: tunnelLogGroupArn,
       },
     };
     template.hasResourceProperties('AWS::EC2::VPNConnection', {

@@ -60,8 +60,8 @@ export interface ForwardingTargetContext {
   /** Targets registered before, or earlier in the same props list (valid or not), for name and local-port clashes. */
   readonly existing: ReadonlyArray<ClaimedTarget>;
   /**
-   * Ranges the bastion can route to (the Network VPC and the spoke summaries), with the prop naming them; undefined
-   * when the construct creates no routes (no transit gateway), so reachability is not checked.
+   * Ranges a target may lie in (the Network VPC and the spoke VPCs), with the prop naming them; undefined when the
+   * construct creates no routes (no transit gateway), so reachability is not checked.
    */
   readonly reachable?: ReadonlyArray<{ readonly cidr: Ipv4Cidr; readonly prop: string }>;
 }
@@ -124,7 +124,8 @@ export function checkForwardingTarget(v: PropsValidator, prefix: string, options
     && !context.reachable.some((r) => r.cidr.contains(parsedCidr!))) {
     const ranges = context.reachable.map((r) => `${r.cidr.toString()} (\`${r.prop}\`)`).join(', ');
     v.report(options.cidr !== undefined ? `${prefix}.cidr` : `${prefix}.host`, parsedCidr.toString(),
-      `lies outside every range the bastion routes to: ${ranges}; add its spoke range to \`spokeSummaryCidrs\` or correct the target.`);
+      `lies outside the Network VPC and every spoke VPC the bastion forwards into: ${ranges}; add the CIDR of its spoke VPC to ` +
+      '`spokeVpcCidrs` or correct the target (the bastion never forwards into the data centre or the user sites).');
   }
 
   if (v.messages.length > before || cidrText === undefined) {

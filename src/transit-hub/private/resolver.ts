@@ -157,7 +157,7 @@ const https = require('https');
 const { EC2Client, DescribeTransitGatewaysCommand, DescribeTransitGatewayAttachmentsCommand, AcceptTransitGatewayVpcAttachmentCommand } = require('@aws-sdk/client-ec2');
 const ec2 = new EC2Client({});
 const LIVE = ['pendingAcceptance', 'pending', 'available', 'modifying'];
-const DEAD = ['rejected', 'rejecting', 'failed', 'failing', 'deleted', 'deleting'];
+const DEAD = ['rejected', 'rejecting', 'failed', 'failing', 'rollingBack', 'deleted', 'deleting'];
 const POLL_MS = 15000;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
