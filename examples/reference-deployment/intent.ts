@@ -7,7 +7,7 @@
  */
 import { REFERENCE_DEFAULTS, ReferenceConfig } from './config';
 import {
-  FlowProtocol, NetworkEndpoint, OnPremisesSite, ReachabilityIntent, ReachabilityModelOptions,
+  FlowProtocol, NetworkEndpoint, OnPremisesSite, ReachabilityIntent, ReachabilityLayer, ReachabilityModelOptions,
 } from '../../src';
 
 /** The stack IDs of app.ts: the first part of every construct path below. */
@@ -91,9 +91,15 @@ export interface ReferenceVerification {
  * every Prod subnet outside the Transfer /26; Dev → the DC; Prod → the DC operators and DNS servers (Prod answers only
  * the backup server, so rt-spoke routes its /32 and one-way packets towards it are left to the DC's firewall).
  *
+ * Defence in depth: each of those route-level denies is also declared at the transit gateway layer on its own
+ * (`ReachabilityLayer.TRANSIT_GATEWAY`), so a segmentation the TGW route tables should hold is a finding even while
+ * the VPC route tables still hold it; Dev → the backup server is the exception (rt-spoke carries its /32 for Prod).
+ * And the security groups on their own (`ReachabilityLayer.SECURITY_GROUPS`) must refuse the DC at the ALBs, and the
+ * DC and the user sites at the applications and databases.
+ *
  * Not denied at route level, by design: users → the Prod/Dev application and data subnets. rt-user propagates the
  * whole spoke VPCs (ARCHITECTURE.md), so users' packets reach those subnets and the security groups are the boundary;
- * the matrix proves it (users → prod-app, prod-db, dev-app, dev-db are blocked).
+ * the matrix proves it (users → prod-app, prod-db, dev-app, dev-db are blocked), and so do the security-group denies.
  *
  * The application (8080) and database (5432) ports are those of SecureEcsWorkload's defaults, which the reference
  * app uses; the configuration does not hold them.
@@ -105,6 +111,13 @@ export function referenceVerification(config: ReferenceConfig = REFERENCE_DEFAUL
   const allow = (source: string, destination: string, ports: number[], description: string, protocol = FlowProtocol.TCP) =>
     intent.allow({ source, destination, ports, description, protocol });
   const deny = (source: string, destination: string, description: string) => intent.deny({ source, destination, description });
+  // Defence in depth: the same boundary held by one layer on its own.
+  const denyAt = (layer: ReachabilityLayer, source: string, destination: string, description: string) =>
+    intent.deny({ source, destination, description, layer });
+  const denyEverywhere = (source: string, destination: string, description: string) => {
+    deny(source, destination, description);
+    denyAt(ReachabilityLayer.TRANSIT_GATEWAY, source, destination, description);
+  };
 
   // ---- on-premises sites
   add('users', NetworkEndpoint.onPremises(SITE_NAMES.users));
@@ -175,22 +188,36 @@ export function referenceVerification(config: ReferenceConfig = REFERENCE_DEFAUL
     allow('prod-dump-task', `prod-${name}`, [443], 'the dump task pulls its image, writes logs and reads the database secret through the interface endpoints');
   }
 
-  // ---- denied at route level: ARCHITECTURE.md "nothing else"
-  deny('prod-vpc', 'dev-vpc', 'Prod and Dev never see each other');
-  deny('dev-vpc', 'prod-vpc', 'Prod and Dev never see each other');
-  deny('users', 'network-vpc', 'user sites have no route to the Network VPC');
-  deny('network-vpc', 'users', 'user sites have no route to the Network VPC');
+  // ---- denied at route level: ARCHITECTURE.md "nothing else". Each is also denied at the transit gateway on its own
+  // (the segmentation of the route tables table), except Dev → the backup server: rt-spoke is shared by Prod and
+  // Dev and carries the backup server's /32 for Prod, so for Dev only Dev's own VPC route tables hold that boundary.
+  denyEverywhere('prod-vpc', 'dev-vpc', 'Prod and Dev never see each other');
+  denyEverywhere('dev-vpc', 'prod-vpc', 'Prod and Dev never see each other');
+  denyEverywhere('users', 'network-vpc', 'user sites have no route to the Network VPC');
+  denyEverywhere('network-vpc', 'users', 'user sites have no route to the Network VPC');
   for (const site of ['dc-backup-server', 'dc-operators', 'dc-dns', 'dc-network']) {
-    deny('users', site, 'user sites and the DC do not reach each other through AWS');
-    deny(site, 'users', 'user sites and the DC do not reach each other through AWS');
-    deny(site, 'dev-vpc', 'the DC reaches no part of Dev');
+    denyEverywhere('users', site, 'user sites and the DC do not reach each other through AWS');
+    denyEverywhere(site, 'users', 'user sites and the DC do not reach each other through AWS');
+    denyEverywhere(site, 'dev-vpc', 'the DC reaches no part of Dev');
     for (const subnet of prodSubnets) {
-      deny(site, subnet.name, `the DC reaches Prod only at the Transfer subnets ${config.prod.transferCidr}`);
+      denyEverywhere(site, subnet.name, `the DC reaches Prod only at the Transfer subnets ${config.prod.transferCidr}`);
     }
-    deny('dev-vpc', site, 'Dev never sends to the DC');
+    if (site === 'dc-operators' || site === 'dc-dns') {
+      denyEverywhere('dev-vpc', site, 'Dev never sends to the DC');
+      denyEverywhere('prod-vpc', site, 'Prod sends to the DC only to answer the backup server');
+    } else {
+      deny('dev-vpc', site, 'Dev never sends to the DC');
+    }
   }
-  for (const site of ['dc-operators', 'dc-dns']) {
-    deny('prod-vpc', site, 'Prod sends to the DC only to answer the backup server');
+
+  // ---- denied by the security groups on their own: even with a route, the ALBs admit only the user sites, and
+  // the applications and databases admit neither the user sites nor the DC.
+  for (const { env } of spokes) {
+    denyAt(ReachabilityLayer.SECURITY_GROUPS, 'dc-network', `${env}-alb`, 'the ALB security group admits only the user sites');
+    for (const target of [`${env}-app`, `${env}-db`]) {
+      denyAt(ReachabilityLayer.SECURITY_GROUPS, 'users', target, 'only the ALB, the application and the bastion reach the tasks and the database');
+      denyAt(ReachabilityLayer.SECURITY_GROUPS, 'dc-network', target, 'only the ALB, the application and the bastion reach the tasks and the database');
+    }
   }
   return { intent, modelOptions: referenceModelOptions(config) };
 }

@@ -38,7 +38,10 @@ export interface DnsForwardingRule {
   readonly domainName: string;
   /**
    * IPv4 addresses of the DNS servers the outbound endpoint forwards to (dotted quad, no CIDR). They must not be
-   * addresses of the inbound endpoint: the rule is associated with the Network VPC, so that would loop.
+   * addresses of the inbound endpoint: the rule is associated with the Network VPC, so that would loop. The
+   * outbound endpoint's security group opens TCP and UDP 53 to them, but routing is the VPC's: an on-premises target
+   * must also be routed from the resolver-out subnets to the transit gateway (with `OverlappingCidrOpsAccess`, list
+   * it in `dataCentreReturnCidrs`), and from the transit gateway to its VPN.
    * @default - the `dataCentreDnsServers` of the hub
    */
   readonly targetIps?: string[];

@@ -3,7 +3,7 @@ import { ReachabilityModel } from './model';
 import { PropsValidator } from '../private/validation';
 import { throwIfInvalid } from './private/problems';
 import { renderIssues, renderMatrix, renderOutsideMatrix, renderViolations } from './private/render';
-import { FlowProtocol, ModelIssue, ModelSummary, PathResult, QueryResult, Verdict } from './types';
+import { FlowProtocol, ModelIssue, ModelSummary, PathResult, QueryResult, ReachabilityLayer, Verdict } from './types';
 
 /** How `verify` treats undeclared flows whose packets are delivered but whose replies are dropped. */
 export enum OneWayPolicy {
@@ -91,6 +91,14 @@ export interface DeniedFlow {
    * @default - none
    */
   readonly description?: string;
+  /**
+   * Which layer must block the flow. `END_TO_END`: no packet may arrive, whatever layer stops it. `TRANSIT_GATEWAY`:
+   * the transit gateway's route tables alone must not carry it (segmentation that must not rest on the VPC route
+   * tables). `SECURITY_GROUPS`: the destination's security groups alone must refuse it (the destination must be a
+   * `NetworkEndpoint.resource`). Declare the same flow once per layer to require defence in depth.
+   * @default ReachabilityLayer.END_TO_END
+   */
+  readonly layer?: ReachabilityLayer;
 }
 
 /** What the intent expects of a flow. */
@@ -115,6 +123,11 @@ export enum ViolationKind {
   UNDECLARED_FLOW_ONE_WAY = 'undeclared-flow-one-way',
   /** Whether an undeclared (or denied) flow is blocked depends on something not known offline. */
   UNDECLARED_FLOW_UNKNOWN = 'undeclared-flow-unknown',
+  /**
+   * A flow denied at one layer (`DeniedFlow.layer`) gets through that layer on its own: defence in depth is lost,
+   * even when another layer still blocks the packets.
+   */
+  DENIED_LAYER_OPEN = 'denied-layer-open',
 }
 
 /** One evaluated flow of the verification. */
@@ -134,6 +147,8 @@ export interface FlowCheck {
    * @default - none
    */
   readonly description?: string;
+  /** The layer evaluated: the whole path, or one layer on its own (a denied flow's `layer`). */
+  readonly layer: ReachabilityLayer;
   /** The query result. */
   readonly result: QueryResult;
   /**
@@ -163,6 +178,8 @@ export interface Violation {
   readonly reason: string;
   /** The paths, hop by hop. */
   readonly paths: PathResult[];
+  /** The layer evaluated. */
+  readonly layer: ReachabilityLayer;
   /**
    * The description of the declared flow.
    * @default - none
@@ -238,12 +255,18 @@ export class ReachabilityIntent {
 
   /**
    * Declares a flow that must deliver no packet at all, even one-way; use it for route-level segmentation between
-   * VPCs (`NetworkEndpoint.vpc`) and towards on-premises sites.
-   * @throws when an endpoint name is unknown or a port is out of range (one error lists every problem)
+   * VPCs (`NetworkEndpoint.vpc`) and towards on-premises sites. With `layer`, one defence layer must block it on its own.
+   * @throws when an endpoint name is unknown, a port is out of range, or a security-group-layer deny names a
+   * destination without security groups (one error lists every problem)
    */
   public deny(flow: DeniedFlow): void {
     const v = new PropsValidator('ReachabilityIntent');
     this.checkFlow(v, flow.source, flow.destination, flow.protocol ?? FlowProtocol.TCP, flow.ports ?? [], false);
+    const destination = this.endpoints.find((e) => e.name === flow.destination);
+    if (flow.layer === ReachabilityLayer.SECURITY_GROUPS && destination && destination.endpoint.kind !== EndpointKind.RESOURCE) {
+      v.report('destination', flow.destination, 'has no security groups of its own; a deny at the security-group layer needs a ' +
+        'NetworkEndpoint.resource destination.');
+    }
     throwIfInvalid(v, 'ReachabilityIntent flow');
     this.denied.push(flow);
   }
@@ -261,7 +284,8 @@ export class ReachabilityIntent {
       }
     }
     const expected = new Map<string, { expectation: FlowExpectation; description?: string }>();
-    const key = (s: string, d: string, p: FlowProtocol, port: number) => `${s}|${d}|${p}|${port}`;
+    const END = ReachabilityLayer.END_TO_END;
+    const key = (s: string, d: string, p: FlowProtocol, port: number, layer: ReachabilityLayer = END) => `${s}|${d}|${p}|${port}|${layer}`;
     for (const flow of this.allowed) {
       for (const port of flow.ports) {
         const k = key(flow.source, flow.destination, flow.protocol ?? FlowProtocol.TCP, port);
@@ -270,9 +294,10 @@ export class ReachabilityIntent {
     }
     for (const flow of this.denied) {
       for (const [protocol, port] of this.deniedPorts(flow)) {
-        const k = key(flow.source, flow.destination, protocol, port);
-        if (expected.get(k)?.expectation === FlowExpectation.ALLOWED) {
-          v.reportText(`${flow.source} → ${flow.destination} ${protocol}/${port} is both allowed and denied; keep one.`);
+        const layer = flow.layer ?? END;
+        const k = key(flow.source, flow.destination, protocol, port, layer);
+        if (expected.get(key(flow.source, flow.destination, protocol, port))?.expectation === FlowExpectation.ALLOWED) {
+          v.reportText(`${flow.source} → ${flow.destination} ${protocol}/${port} is both allowed and denied${layer === END ? '' : ` at the ${layer} layer`}; keep one.`);
         }
         expected.set(k, { expectation: FlowExpectation.DENIED, description: flow.description });
       }
@@ -282,10 +307,12 @@ export class ReachabilityIntent {
     const byName = new Map(this.endpoints.map((e) => [e.name, e]));
     const ports = this.matrixPorts();
     const checks: FlowCheck[] = [];
-    const evaluate = (s: string, d: string, protocol: FlowProtocol, port: number) => {
-      const declared = expected.get(key(s, d, protocol, port));
+    const evaluate = (s: string, d: string, protocol: FlowProtocol, port: number, layer: ReachabilityLayer = END) => {
+      const declared = expected.get(key(s, d, protocol, port, layer));
       const expectation = declared?.expectation ?? FlowExpectation.BLOCKED;
-      const result = model.query(byName.get(s)!.endpoint, byName.get(d)!.endpoint, protocol, port);
+      const result = layer === END
+        ? model.query(byName.get(s)!.endpoint, byName.get(d)!.endpoint, protocol, port)
+        : model.queryLayer(byName.get(s)!.endpoint, byName.get(d)!.endpoint, protocol, port, layer);
       const toOnPremises = byName.get(d)!.endpoint.kind === EndpointKind.ON_PREMISES;
       checks.push({
         source: s,
@@ -294,8 +321,9 @@ export class ReachabilityIntent {
         port,
         expectation,
         description: declared?.description,
+        layer,
         result,
-        violation: this.judge(expectation, result, toOnPremises),
+        violation: layer === END ? this.judge(expectation, result, toOnPremises) : judgeLayer(result),
       });
     };
     const matrix = this.endpoints.filter((e) => e.matrix);
@@ -313,8 +341,8 @@ export class ReachabilityIntent {
     }
     for (const k of expected.keys()) {
       if (!done.has(k)) {
-        const [s, d, protocol, port] = k.split('|');
-        evaluate(s, d, protocol as FlowProtocol, Number(port));
+        const [s, d, protocol, port, layer] = k.split('|');
+        evaluate(s, d, protocol as FlowProtocol, Number(port), layer as ReachabilityLayer);
       }
     }
     return VerificationReport._create(this.endpoints.map((e) => e.name), matrix.map((e) => e.name), checks, model.issues, model.summary);
@@ -416,8 +444,10 @@ export class VerificationReport {
       forwardVerdict: c.result.forwardVerdict,
       reason: c.result.reason,
       paths: c.result.paths,
+      layer: c.layer,
       description: c.description,
-      message: `${c.source} → ${c.destination} ${c.protocol}/${c.port}: ${describeViolation(c.violation!, c.expectation)}: ${c.result.reason}`,
+      message: `${c.source} → ${c.destination} ${c.protocol}/${c.port}${c.layer === ReachabilityLayer.END_TO_END ? '' : ` [${c.layer}]`}: ` +
+        `${describeViolation(c.violation!, c.expectation, c.layer)}: ${c.result.reason}`,
     }));
     this.passed = this.violations.length === 0;
   }
@@ -453,9 +483,18 @@ export class VerificationReport {
   }
 }
 
-function describeViolation(kind: ViolationKind, expectation: FlowExpectation): string {
+/** A flow denied at one layer violates the intent when that layer on its own lets any packet through. */
+function judgeLayer(result: QueryResult): ViolationKind | undefined {
+  if (result.forwardVerdict === Verdict.ALLOWED || result.forwardVerdict === Verdict.PARTIAL) {
+    return ViolationKind.DENIED_LAYER_OPEN;
+  }
+  return result.forwardVerdict === Verdict.UNKNOWN ? ViolationKind.UNDECLARED_FLOW_UNKNOWN : undefined;
+}
+
+function describeViolation(kind: ViolationKind, expectation: FlowExpectation, layer: ReachabilityLayer): string {
   const flow = expectation === FlowExpectation.DENIED ? 'denied flow' : 'undeclared flow';
   switch (kind) {
+    case ViolationKind.DENIED_LAYER_OPEN: return `the ${layer} layer on its own lets this denied flow through (defence in depth lost)`;
     case ViolationKind.DECLARED_FLOW_BLOCKED: return 'declared flow is blocked';
     case ViolationKind.DECLARED_FLOW_UNKNOWN: return 'declared flow cannot be proven offline';
     case ViolationKind.UNDECLARED_FLOW_OPEN: return `${flow} is open`;

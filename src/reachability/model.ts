@@ -13,7 +13,7 @@ import { throwIfInvalid } from './private/problems';
 import { idSymbol, shortPath, Unknown } from './private/values';
 import {
   FlowProtocol, Hop, HopKind, ModelIssue, ModelIssueKind, ModelSummary, PathDirection, PathResult, QueryResult,
-  ReachabilityModelOptions, Verdict,
+  ReachabilityLayer, ReachabilityModelOptions, Verdict,
 } from './types';
 
 /** One place an endpoint starts or ends, with its address range, or why it is unknown. */
@@ -138,6 +138,26 @@ export class ReachabilityModel {
    * @throws when an endpoint selects nothing, or more than one resource, or the port is out of range
    */
   public query(source: NetworkEndpoint, destination: NetworkEndpoint, protocol: FlowProtocol, port: number): QueryResult {
+    return this.run(source, destination, protocol, port, ReachabilityLayer.END_TO_END);
+  }
+
+  /**
+   * Would one defence layer on its own let `source` reach `destination`? `TRANSIT_GATEWAY`: does the transit gateway
+   * carry the packet from the source's attachment towards the destination, whatever the VPC route tables, network
+   * ACLs and security groups say. `SECURITY_GROUPS`: do the destination's security groups admit the source, whatever
+   * the routes say. Forward only; `verdict` and `forwardVerdict` are the same. `END_TO_END` is `query`.
+   *
+   * @param port the destination port (TCP/UDP, 1-65535) or the ICMP type (0-255)
+   * @throws when an endpoint selects nothing, or more than one resource, or the port is out of range, or the
+   * security-group layer is asked of a destination without security groups
+   */
+  public queryLayer(source: NetworkEndpoint, destination: NetworkEndpoint, protocol: FlowProtocol, port: number,
+    layer: ReachabilityLayer): QueryResult {
+    return this.run(source, destination, protocol, port, layer);
+  }
+
+  private run(source: NetworkEndpoint, destination: NetworkEndpoint, protocol: FlowProtocol, port: number,
+    layer: ReachabilityLayer): QueryResult {
     const v = new PropsValidator('ReachabilityModel');
     if (protocol === FlowProtocol.ICMP) {
       v.integerInRange('port', port, 0, 255, 'an ICMP type');
@@ -146,6 +166,10 @@ export class ReachabilityModel {
     }
     const problems = [this._problemOf(source, 'source'), this._problemOf(destination, 'destination')].filter((p) => p);
     problems.forEach((p) => v.reportText(p));
+    if (layer === ReachabilityLayer.SECURITY_GROUPS && destination.kind !== EndpointKind.RESOURCE) {
+      v.report('destination', destination.toString(), 'has no security groups of its own; the security-group layer applies to ' +
+        'NetworkEndpoint.resource destinations.');
+    }
     throwIfInvalid(v, 'ReachabilityModel query');
 
     const paths: Array<{ result: PathResult; forward: V }> = [];
@@ -162,7 +186,10 @@ export class ReachabilityModel {
         for (const src of atoms(from.range!, this.network.boundaries)) {
           for (const dst of atoms(to.range!, this.network.boundaries)) {
             const packet = { src, dst, protocol: protocol as 'tcp' | 'udp' | 'icmp', fromPort: port, toPort: port };
-            for (const { forward, back } of this.walker.evaluate(from.place!, to.place!, packet)) {
+            const outcomes = layer === ReachabilityLayer.END_TO_END
+              ? this.walker.evaluate(from.place!, to.place!, packet)
+              : this.walker.evaluateLayer(layer, from.place!, to.place!, packet).map((forward) => ({ forward, back: undefined }));
+            for (const { forward, back } of outcomes) {
               const verdict = back ? andV(forward.verdict, back.verdict) : forward.verdict;
               paths.push({
                 forward: forward.verdict,
@@ -190,8 +217,9 @@ export class ReachabilityModel {
       port,
       verdict: toVerdict(verdict),
       forwardVerdict: toVerdict(forwardVerdict),
-      reason: summarise(verdict, merged),
+      reason: summarise(verdict, merged, layer),
       paths: merged,
+      layer,
     };
   }
 
@@ -411,10 +439,18 @@ function mergePaths(paths: PathResult[]): PathResult[] {
   return [...merged.values()].map((e) => ({ ...e.result, sourceAddresses: join(e.sources), destinationAddresses: join(e.destinations) }));
 }
 
-function summarise(verdict: V, paths: PathResult[]): string {
+/** The hop that decided a layer on its own: the transit gateway route table, or the security group ingress. */
+function layerHop(path: PathResult | undefined, layer: ReachabilityLayer): Hop | undefined {
+  const kind = layer === ReachabilityLayer.SECURITY_GROUPS ? HopKind.SECURITY_GROUP_INGRESS : HopKind.TRANSIT_GATEWAY_ROUTE_TABLE;
+  return path?.hops.find((h) => h.kind === kind);
+}
+
+function summarise(verdict: V, paths: PathResult[], layer: ReachabilityLayer): string {
   const first = (v: Verdict) => paths.find((p) => p.verdict === v);
+  const all = paths.length === 1 ? 'its path' : `all ${paths.length} paths`;
   switch (verdict) {
-    case 'allowed': return `allowed both ways on ${paths.length === 1 ? 'its path' : `all ${paths.length} paths`}`;
+    case 'allowed': return layer === ReachabilityLayer.END_TO_END ? `allowed both ways on ${all}`
+      : `the ${layer} layer on its own lets it through on ${all}: ${layerHop(paths[0], layer)?.detail ?? ''}`;
     case 'blocked': {
       const oneWay = paths.find((p) => p.forwardVerdict !== Verdict.BLOCKED);
       return oneWay ? `${oneWay.reason} (packets are delivered one way)` : first(Verdict.BLOCKED)?.reason ?? 'no path';

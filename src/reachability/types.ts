@@ -20,6 +20,27 @@ export enum Verdict {
   UNKNOWN = 'unknown',
 }
 
+/**
+ * What a query or a denied flow evaluates: the whole path, or one defence layer on its own. A layer on its own shows
+ * defence in depth: a segmentation that the transit gateway should hold, but that only the VPC route tables still
+ * hold, is a finding even though no packet gets through.
+ */
+export enum ReachabilityLayer {
+  /** Every hop, forward and return: security groups, network ACLs, VPC and transit gateway route tables. */
+  END_TO_END = 'end-to-end',
+  /**
+   * The transit gateway alone, forward only: the route table associated with the source's attachment (its VPC's, or
+   * its site's VPN) and the attachment its route leads to. VPC route tables, network ACLs and security groups are
+   * not evaluated.
+   */
+  TRANSIT_GATEWAY = 'transit-gateway',
+  /**
+   * The destination's security groups alone (ingress rules, forward only); routing and network ACLs are not
+   * evaluated. Only for destinations with security groups (`NetworkEndpoint.resource`).
+   */
+  SECURITY_GROUPS = 'security-groups',
+}
+
 /** Which way a hop carries traffic. */
 export enum PathDirection {
   /** From the source to the destination. */
@@ -101,6 +122,8 @@ export interface QueryResult {
   readonly reason: string;
   /** Every distinct path. */
   readonly paths: PathResult[];
+  /** What was evaluated: the whole path (`query`) or one layer on its own (`queryLayer`). */
+  readonly layer: ReachabilityLayer;
 }
 
 /** The kind of a model issue. */

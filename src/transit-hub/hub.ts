@@ -115,8 +115,9 @@ const DEFAULT_QUOTA = 20;
  * ```
  *
  * Synthesis fails with one error listing every problem: overlapping VPC attachment CIDRs, an on-premises address that
- * a VPC must answer lying inside that VPC (ARCHITECTURE.md correction 3), a static route to an attachment no segment
- * associates or to addresses not behind it, an attachment associated twice, more segments than `routeTableQuota`,
+ * a VPC must answer lying inside that VPC (ARCHITECTURE.md correction 3), a static route to or a propagation from an
+ * attachment no segment associates, a static route to addresses not behind its attachment, an attachment associated
+ * twice, more segments than `routeTableQuota`,
  * malformed CIDRs, ASNs, account IDs and OU/organization ARNs.
  *
  * @see https://docs.aws.amazon.com/vpc/latest/tgw/tgw-transit-gateways.html

@@ -5,8 +5,8 @@ import { buildFixture, fixtureIntent, MODEL_OPTIONS } from './fixture';
 import { Scenario } from './scenario';
 import { getAtt, writeAssembly } from './templates';
 import {
-  FlowExpectation, FlowProtocol, NetworkEndpoint as E, OneWayPolicy, ReachabilityIntent, ReachabilityIntentProps, ReachabilityVerifier,
-  VerificationExitCode, ViolationKind,
+  FlowExpectation, FlowProtocol, NetworkEndpoint as E, OneWayPolicy, ReachabilityIntent, ReachabilityIntentProps, ReachabilityLayer,
+  ReachabilityVerifier, VerificationExitCode, ViolationKind,
 } from '../../src/reachability';
 
 function smallIntent(props: ReachabilityIntentProps = {}): ReachabilityIntent {
@@ -53,6 +53,17 @@ describe('declaring intent', () => {
       '  - `probeTcpPorts[0]` 0 is not a TCP/UDP port; use an integer from 1 to 65535.',
       '  - `probeUdpPorts[0]` 65536 is not a TCP/UDP port; use an integer from 1 to 65535.',
     ].join('\n'));
+  });
+
+  test('a deny at the security-group layer needs a destination with security groups', () => {
+    const intent = smallIntent();
+    intent.addEndpoint('net-vpc', E.vpc('Net/Vpc'), { includeInMatrix: false });
+    expect(() => intent.deny({ source: 'users', destination: 'net-vpc', layer: ReachabilityLayer.SECURITY_GROUPS })).toThrow([
+      'Invalid ReachabilityIntent flow (1 problem):',
+      '  - `destination` net-vpc has no security groups of its own; a deny at the security-group layer needs a NetworkEndpoint.resource destination.',
+    ].join('\n'));
+    expect(() => intent.deny({ source: 'users', destination: 'server', layer: ReachabilityLayer.SECURITY_GROUPS })).not.toThrow();
+    expect(() => intent.deny({ source: 'users', destination: 'net-vpc', layer: ReachabilityLayer.TRANSIT_GATEWAY })).not.toThrow();
   });
 
   test('verify reports endpoints that select nothing and flows both allowed and denied, in one error', () => {
@@ -191,12 +202,12 @@ describe('verification', () => {
     intent.deny({ source: 'vpc', destination: 'users', description: 'no unsolicited packets' });
     const report = intent.verify(new Scenario().model());
     expect(report.renderDeclaredFlowsOutsideMatrix()).toBe([
-      'Declared flows outside the matrix (3 source → destination pairs, 5 flows):',
+      'Declared flows outside the matrix and layer denies (3 groups, 5 flows):',
       '  allow  users → app-a  tcp 443,8443  allowed (route-level)',
       '  deny   users → vpc    tcp 22        VIOLATED on 1 of 1',
       '  deny   vpc → users    tcp 22,443    VIOLATED on 2 of 2 (no unsolicited packets)',
     ].join('\n'));
-    expect(report.render()).toContain('\n\nDeclared flows outside the matrix (3 source → destination pairs, 5 flows):\n');
+    expect(report.render()).toContain('\n\nDeclared flows outside the matrix and layer denies (3 groups, 5 flows):\n');
     expect(smallIntent().verify(new Scenario().model()).renderDeclaredFlowsOutsideMatrix()).toBe('');
   });
 });

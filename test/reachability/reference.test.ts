@@ -9,8 +9,8 @@ import { referenceSites, referenceVerification, ReferenceVerification } from '..
 import { main as verifyMain } from '../../scripts/verify';
 import { ITransitGatewayAttachment } from '../../src';
 import {
-  FlowProtocol, Hop, HopKind, NetworkEndpoint as E, PathDirection, PathResult, ReachabilityModel, Verdict, VerificationExitCode,
-  VerificationReport, Violation, ViolationKind,
+  FlowProtocol, Hop, HopKind, NetworkEndpoint as E, PathDirection, PathResult, ReachabilityLayer, ReachabilityModel, Verdict,
+  VerificationExitCode, VerificationReport, Violation, ViolationKind,
 } from '../../src/reachability';
 
 /**
@@ -21,8 +21,7 @@ import {
  *
  * Each case synthesizes the five stacks once, without cdk-nag and without the built-in CloudFormation schema check
  * (CDK_VALIDATION=false). Measured on a 2-core machine: the first synthesis ~2.2 s (module loading), then 0.5-1.1 s
- * each; ~15-30 ms to build the model; 0.7-1.9 s to verify the 5,628 flows; 40-55 s for the whole file under jest
- * (20 syntheses).
+ * each; ~15-30 ms to build the model; 0.7-1.9 s to verify the 6,062 flows (5,628 end to end, 434 at one layer).
  */
 
 const TCP = FlowProtocol.TCP;
@@ -72,10 +71,12 @@ function violatedFlows(report: VerificationReport): string[] {
   return [...new Set(report.violations.map((v) => `${v.kind} ${v.source} → ${v.destination}`))].sort();
 }
 
-function violationOf(report: VerificationReport, source: string, destination: string, protocol: FlowProtocol, port: number): Violation {
-  const v = report.violations.find((x) => x.source === source && x.destination === destination && x.protocol === protocol && x.port === port);
+function violationOf(report: VerificationReport, source: string, destination: string, protocol: FlowProtocol, port: number,
+  layer = ReachabilityLayer.END_TO_END): Violation {
+  const v = report.violations.find((x) => x.source === source && x.destination === destination && x.protocol === protocol && x.port === port
+    && x.layer === layer);
   if (!v) {
-    throw new Error(`no violation ${source} → ${destination} ${protocol}/${port}; violations:\n${report.violations.map((x) => x.message).join('\n')}`);
+    throw new Error(`no ${layer} violation ${source} → ${destination} ${protocol}/${port}; violations:\n${report.violations.map((x) => x.message).join('\n')}`);
   }
   return v;
 }
@@ -174,15 +175,22 @@ describe('the reference deployment verifies clean against the intent of ARCHITEC
   test('no violation: every declared flow works both ways on every path, nothing else is open', () => {
     expect(run.report.violations.map((v) => v.message)).toEqual([]);
     expect(run.report.passed).toBe(true);
-    // 28 matrix endpoints × 27 destinations × 7 probes (tcp 22, 53, 443, 3306, 5432, 8080, udp 53) + 336 denied flows.
+    // 28 matrix endpoints × 27 destinations × 7 probes (tcp 22, 53, 443, 3306, 5432, 8080, udp 53) + 336 denied flows
+    // outside the matrix (48 pairs), + 364 denied at the transit gateway layer (52 pairs) and 70 at the security-group
+    // layer (10 pairs).
     expect(run.report.matrixEndpoints).toHaveLength(28);
-    expect(run.report.checks).toHaveLength(28 * 27 * 7 + 336);
+    expect(run.report.checks).toHaveLength(28 * 27 * 7 + 336 + 364 + 70);
+    const layers = (layer: ReachabilityLayer) => run.report.checks.filter((c) => c.layer === layer).length;
+    expect([layers(ReachabilityLayer.END_TO_END), layers(ReachabilityLayer.TRANSIT_GATEWAY), layers(ReachabilityLayer.SECURITY_GROUPS)])
+      .toEqual([28 * 27 * 7 + 336, 364, 70]);
     expect(run.report.render()).toMatch(/PASSED: no violation\.$/);
-    // The route-level denies, outside the matrix: every one holds on every probe.
+    // The route-level denies outside the matrix and the layer denies: every one holds on every probe.
     const outside = run.report.renderDeclaredFlowsOutsideMatrix().split('\n');
-    expect(outside[0]).toBe('Declared flows outside the matrix (48 source → destination pairs, 336 flows):');
-    expect(outside.slice(1).filter((l) => !/^ {2}deny {2}\S+ → \S+ +tcp 22,53,443,3306,5432,8080 udp 53 {2}blocked \(/.test(l))).toEqual([]);
-    expect(outside).toContainEqual(expect.stringMatching(/^ {2}deny {2}prod-vpc → dev-vpc +tcp .* blocked \(Prod and Dev never see each other\)$/));
+    expect(outside[0]).toBe('Declared flows outside the matrix and layer denies (110 groups, 770 flows):');
+    expect(outside.slice(1).filter((l) => !/^ {2}deny( \[(transit-gateway|security-groups)\])? +\S+ → \S+ +tcp 22,53,443,3306,5432,8080 udp 53 {2}blocked \(/.test(l))).toEqual([]);
+    expect(outside).toContainEqual(expect.stringMatching(/^ {2}deny +prod-vpc → dev-vpc +tcp .* blocked \(Prod and Dev never see each other\)$/));
+    expect(outside).toContainEqual(expect.stringMatching(/^ {2}deny \[transit-gateway\] +prod-vpc → dev-vpc +tcp .* blocked \(Prod and Dev never see each other\)$/));
+    expect(outside).toContainEqual(expect.stringMatching(/^ {2}deny \[security-groups\] +dc-network → prod-alb +tcp .* blocked \(the ALB security group admits only the user sites\)$/));
   });
 
   test('the open cells of the matrix are exactly the flows of the design', () => {
@@ -267,7 +275,7 @@ describe('the reference deployment verifies clean against the intent of ARCHITEC
       const text = out.join('');
       expect(text).toContain('\n1 users ');
       expect(text).toContain('Violations: none.');
-      expect(text).toMatch(/verify: 5628 flows checked between 28 matrix endpoints \(40 endpoints in all\) in \d+ ms \(\d+ ms in all\); 0 violations, 0 model issues\.\n$/);
+      expect(text).toMatch(/verify: 6062 flows checked between 28 matrix endpoints \(40 endpoints in all\) in \d+ ms \(\d+ ms in all\); 0 violations, 0 model issues\.\n$/);
       out.length = 0;
       expect(verifyMain([path.join(outdir, 'missing')])).toBe(VerificationExitCode.ERROR);
       expect(out.join('')).toContain('holds no cloud assembly (manifest.json)');
@@ -282,7 +290,10 @@ describe('the reference deployment verifies clean against the intent of ARCHITEC
 describe('mutations of the reference deployment: each misconfiguration is caught with the right violation and path', () => {
   test('1. the Network VPC propagated into the users\' route table: users reach the Network VPC (one way)', () => {
     const { report } = verifyReference((ref) => ref.network.segments.users.propagateFrom(ref.network.networkVpc));
-    expect(violatedFlows(report)).toEqual(['undeclared-flow-one-way users → network-vpc']);
+    // End to end the replies are dropped; the transit gateway layer on its own carries users' packets to the Network VPC.
+    expect(violatedFlows(report)).toEqual(['denied-layer-open users → network-vpc', 'undeclared-flow-one-way users → network-vpc']);
+    expect(hopOf(provingPath(violationOf(report, 'users', 'network-vpc', TCP, 443, ReachabilityLayer.TRANSIT_GATEWAY)), FORWARD,
+      HopKind.TRANSIT_GATEWAY_ROUTE_TABLE).detail).toMatch(/^propagated 192\.168\.0\.0\/16 → GovHybrid-Network\/OpsAccess\/TransitGatewayAttachment /);
     const v = violationOf(report, 'users', 'network-vpc', TCP, 443);
     expect(v.message).toMatch(/^users → network-vpc tcp\/443: denied flow delivers packets one-way/);
     const p = provingPath(v);
@@ -296,7 +307,10 @@ describe('mutations of the reference deployment: each misconfiguration is caught
   test('2. 0.0.0.0/0 on the Prod database security group: users\' packets reach the database', () => {
     const { report } = verifyReference((ref) =>
       ref.prod.workload.databaseSecurityGroup.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(5432), 'mistake'));
-    expect(violatedFlows(report)).toEqual(['undeclared-flow-one-way users → prod-db']);
+    // The security-group layer catches the DC too, which no route brings to the database.
+    expect(violatedFlows(report)).toEqual(['denied-layer-open dc-network → prod-db', 'denied-layer-open users → prod-db', 'undeclared-flow-one-way users → prod-db']);
+    expect(hopOf(provingPath(violationOf(report, 'dc-network', 'prod-db', TCP, 5432, ReachabilityLayer.SECURITY_GROUPS)), FORWARD,
+      HopKind.SECURITY_GROUP_INGRESS).detail).toMatch(/^ingress rule tcp 5432 from 0\.0\.0\.0\/0 allows tcp 5432 from 10\.0\./);
     const p = provingPath(violationOf(report, 'users', 'prod-db', TCP, 5432));
     expect(hopOf(p, FORWARD, HopKind.SECURITY_GROUP_INGRESS)).toEqual(expect.objectContaining({
       resource: 'GovHybrid-Prod/App/DatabaseSecurityGroup',
@@ -343,7 +357,10 @@ describe('mutations of the reference deployment: each misconfiguration is caught
       routeSpokeSummaryFromProdApp(ref);
       ref.network.segments.spokes.addStaticRoute(ref.config.dataCentre.summaryCidr, ref.network.dcVpn);
     });
-    expect(violatedFlows(report)).toEqual(['undeclared-flow-one-way prod-vpc → dc-dns', 'undeclared-flow-one-way prod-vpc → dc-operators']);
+    expect(violatedFlows(report)).toEqual([
+      ...['dev-vpc', 'prod-vpc'].flatMap((spoke) => ['dc-dns', 'dc-operators'].map((dc) => `denied-layer-open ${spoke} → ${dc}`)),
+      'undeclared-flow-one-way prod-vpc → dc-dns', 'undeclared-flow-one-way prod-vpc → dc-operators',
+    ]);
     const p = provingPath(violationOf(report, 'prod-vpc', 'dc-operators', TCP, 443));
     expect(p.sourceAddresses).toEqual(['10.0.10.0/24']);
     expect(hopOf(p, FORWARD, HopKind.TRANSIT_GATEWAY_ROUTE_TABLE)).toMatchObject({
@@ -358,7 +375,7 @@ describe('mutations of the reference deployment: each misconfiguration is caught
       routeSpokeSummaryFromProdApp(ref);
       ref.network.segments.spokes.propagateFrom(spokeAttachment(ref, 'Dev'));
     });
-    expect(violatedFlows(report)).toEqual(['undeclared-flow-one-way prod-vpc → dev-vpc']);
+    expect(violatedFlows(report)).toEqual(['denied-layer-open prod-vpc → dev-vpc', 'undeclared-flow-one-way prod-vpc → dev-vpc']);
     const p = provingPath(violationOf(report, 'prod-vpc', 'dev-vpc', TCP, 5432));
     expect(hopOf(p, FORWARD, HopKind.TRANSIT_GATEWAY_ROUTE_TABLE)).toMatchObject({
       resource: `${NET}/Hub/Segmentspokes`,
@@ -376,7 +393,10 @@ describe('mutations of the reference deployment: each misconfiguration is caught
     });
     expect(violatedFlows(report)).toEqual([
       ...['dc-backup-server', 'dc-operators', 'dc-dns'].map((dc) => `undeclared-flow-one-way ${dc} → prod-alb`),
-      ...['dc-backup-server', 'dc-operators', 'dc-dns', 'dc-network'].flatMap((dc) => [1, 2].map((i) => `undeclared-flow-one-way ${dc} → prod-alb-subnet-${i}`)),
+      ...['dc-backup-server', 'dc-operators', 'dc-dns', 'dc-network'].flatMap((dc) => [1, 2].flatMap((i) => [
+        `undeclared-flow-one-way ${dc} → prod-alb-subnet-${i}`, `denied-layer-open ${dc} → prod-alb-subnet-${i}`,
+      ])),
+      'denied-layer-open dc-network → prod-alb',
     ].sort());
     const p = provingPath(violationOf(report, 'dc-operators', 'prod-alb', TCP, 443));
     expect(hopOf(p, FORWARD, HopKind.TRANSIT_GATEWAY_ROUTE_TABLE)).toMatchObject({
@@ -399,7 +419,7 @@ describe('mutations of the reference deployment: each misconfiguration is caught
     });
     const subnets = ['tgw-attach', 'alb', 'app', 'data'].flatMap((g) => [1, 2].map((i) => `prod-${g}-subnet-${i}`));
     expect(violatedFlows(report)).toEqual(['dc-backup-server', 'dc-operators', 'dc-dns', 'dc-network']
-      .flatMap((dc) => subnets.map((s) => `undeclared-flow-one-way ${dc} → ${s}`)).sort());
+      .flatMap((dc) => subnets.flatMap((s) => [`undeclared-flow-one-way ${dc} → ${s}`, `denied-layer-open ${dc} → ${s}`])).sort());
     const p = provingPath(violationOf(report, 'dc-operators', 'prod-data-subnet-1', TCP, 5432));
     expect(hopOf(p, FORWARD, HopKind.TRANSIT_GATEWAY_ROUTE_TABLE)).toMatchObject({
       resource: `${NET}/Hub/Segmentdc`,
@@ -410,7 +430,7 @@ describe('mutations of the reference deployment: each misconfiguration is caught
   test('9. the user VPN propagated into rt-dc: the DC sends to the user sites', () => {
     const { report } = verifyReference((ref) => ref.network.segments.dc.propagateFrom(ref.network.userVpn));
     expect(violatedFlows(report)).toEqual(['dc-backup-server', 'dc-dns', 'dc-network', 'dc-operators']
-      .map((dc) => `undeclared-flow-one-way ${dc} → users`));
+      .flatMap((dc) => [`denied-layer-open ${dc} → users`, `undeclared-flow-one-way ${dc} → users`]).sort());
     const p = provingPath(violationOf(report, 'dc-operators', 'users', TCP, 443));
     expect(hopOf(p, FORWARD, HopKind.TRANSIT_GATEWAY_ROUTE_TABLE)).toMatchObject({
       resource: `${NET}/Hub/Segmentdc`, detail: expect.stringMatching(/^static 172\.16\.0\.0\/16 → GovHybrid-Network\/Hub\/UserVpn /),
@@ -500,7 +520,7 @@ describe('mutations of the reference deployment: each misconfiguration is caught
   test('14. the Prod application security group opened to the user sites: users\' packets reach the ECS tasks', () => {
     const { report } = verifyReference((ref) =>
       ref.prod.workload.serviceSecurityGroup.addIngressRule(ec2.Peer.ipv4(ref.config.userSites.cidrs[0]), ec2.Port.tcp(8080), 'mistake'));
-    expect(violatedFlows(report)).toEqual(['undeclared-flow-one-way users → prod-app']);
+    expect(violatedFlows(report)).toEqual(['denied-layer-open users → prod-app', 'undeclared-flow-one-way users → prod-app']);
     const p = provingPath(violationOf(report, 'users', 'prod-app', TCP, 8080));
     expect(hopOf(p, FORWARD, HopKind.SECURITY_GROUP_INGRESS)).toMatchObject({
       resource: 'GovHybrid-Prod/App/ServiceSecurityGroup', detail: 'ingress rule tcp 8080 from 172.16.0.0/16 allows tcp 8080 from 172.16.0.0/16',
@@ -520,11 +540,24 @@ describe('mutations of the reference deployment: each misconfiguration is caught
   });
 });
 
-describe('single-layer changes that the other layer holds', () => {
-  test('the ALB security group opened to the DC summary alone: rt-dc has no route to the ALB subnets', () => {
+describe('single-layer changes that another layer still holds: caught at their own layer (defence in depth)', () => {
+  /** The violations of one layer only. */
+  const endToEnd = (report: VerificationReport) => report.violations.filter((v) => v.layer === ReachabilityLayer.END_TO_END);
+
+  test('16. the ALB security group opened to the DC summary alone: no packet arrives (rt-dc has no route), the security-group layer is open', () => {
     const { report, model } = verifyReference((ref) =>
       ref.prod.workload.loadBalancerSecurityGroup.addIngressRule(ec2.Peer.ipv4(ref.config.dataCentre.summaryCidr), ec2.Port.tcp(443), 'mistake'));
-    expect(report.violations.map((v) => v.message)).toEqual([]);
+    expect(endToEnd(report)).toEqual([]);
+    expect(violatedFlows(report)).toEqual(['denied-layer-open dc-network → prod-alb']);
+    const v = violationOf(report, 'dc-network', 'prod-alb', TCP, 443, ReachabilityLayer.SECURITY_GROUPS);
+    expect(v.message).toMatch(/^dc-network → prod-alb tcp\/443 \[security-groups\]: the security-groups layer on its own lets this denied flow through \(defence in depth lost\)/);
+    expect(hopOf(provingPath(v), FORWARD, HopKind.SECURITY_GROUP_INGRESS)).toMatchObject({
+      resource: 'GovHybrid-Prod/App/LoadBalancerSecurityGroup',
+      verdict: Verdict.ALLOWED,
+      detail: expect.stringMatching(/^ingress rule tcp 443 from 10\.0\.0\.0\/16 allows tcp 443 from 10\.0\./),
+    });
+    // Other ports of the denied flow stay closed at the security groups.
+    expect(report.violations.filter((x) => x.port !== 443)).toEqual([]);
     const result = model.query(E.onPremises('dc-operators'), E.resource('GovHybrid-Prod/App/LoadBalancer'), TCP, 443);
     expect(result.forwardVerdict).toBe(Verdict.BLOCKED);
     expect(hopOf(result.paths[0], FORWARD, HopKind.TRANSIT_GATEWAY_ROUTE_TABLE)).toMatchObject({
@@ -532,17 +565,48 @@ describe('single-layer changes that the other layer holds', () => {
     });
   });
 
-  test('Dev propagated and the DC summary routed in rt-spoke: the spokes\' route tables still send neither Dev nor the DC to the transit gateway', () => {
-    const { report, model } = verifyReference((ref) => {
-      ref.network.segments.spokes.propagateFrom(spokeAttachment(ref, 'Dev'));
-      ref.network.segments.spokes.addStaticRoute(ref.config.dataCentre.summaryCidr, ref.network.dcVpn);
+  test('17. Dev propagated into rt-spoke alone: the spokes\' VPC route tables still hold, the transit gateway layer is open', () => {
+    const { report, model } = verifyReference((ref) => ref.network.segments.spokes.propagateFrom(spokeAttachment(ref, 'Dev')));
+    expect(endToEnd(report)).toEqual([]);
+    expect(violatedFlows(report)).toEqual(['denied-layer-open prod-vpc → dev-vpc']);
+    const p = provingPath(violationOf(report, 'prod-vpc', 'dev-vpc', TCP, 5432, ReachabilityLayer.TRANSIT_GATEWAY));
+    expect(hopOf(p, FORWARD, HopKind.TRANSIT_GATEWAY_ROUTE_TABLE)).toMatchObject({
+      resource: `${NET}/Hub/Segmentspokes`, verdict: Verdict.ALLOWED, detail: expect.stringMatching(/^propagated 10\.0\.64\.0\/18 → GovHybrid-Dev\/Attachment /),
     });
-    expect(report.violations.map((v) => v.message)).toEqual([]);
+    expect(hopOf(p, FORWARD, HopKind.TRANSIT_GATEWAY_ATTACHMENT, 'GovHybrid-Dev/Attachment')).toMatchObject({ verdict: Verdict.ALLOWED });
+    // End to end, Prod's application subnets have no route to Dev.
     const result = model.query(E.vpc('GovHybrid-Prod/Vpc/Resource'), E.vpc('GovHybrid-Dev/Vpc/Resource'), TCP, 5432);
     expect(result.forwardVerdict).toBe(Verdict.BLOCKED);
-    const app = result.paths.find((p) => p.sourceAddresses.includes('10.0.10.0/24'))!;
+    const app = result.paths.find((x) => x.sourceAddresses.includes('10.0.10.0/24'))!;
     expect(hopOf(app, FORWARD, HopKind.ROUTE_TABLE)).toMatchObject({
       resource: 'GovHybrid-Prod/Vpc/Resource/appSubnet1/RouteTable', verdict: Verdict.BLOCKED,
     });
+  });
+
+  test('18. a static DC summary route 10.0.0.0/16 in rt-spoke alone: the transit gateway would carry Prod and Dev to the operators and DNS servers', () => {
+    const { report } = verifyReference((ref) => ref.network.segments.spokes.addStaticRoute(ref.config.dataCentre.summaryCidr, ref.network.dcVpn));
+    expect(endToEnd(report)).toEqual([]);
+    expect(violatedFlows(report)).toEqual(['dev-vpc', 'prod-vpc'].flatMap((spoke) => ['dc-dns', 'dc-operators'].map((dc) => `denied-layer-open ${spoke} → ${dc}`)));
+    const p = provingPath(violationOf(report, 'dev-vpc', 'dc-operators', TCP, 22, ReachabilityLayer.TRANSIT_GATEWAY));
+    expect(hopOf(p, FORWARD, HopKind.TRANSIT_GATEWAY_ROUTE_TABLE)).toMatchObject({
+      resource: `${NET}/Hub/Segmentspokes`,
+      verdict: Verdict.ALLOWED,
+      detail: expect.stringMatching(/^static 10\.0\.0\.0\/16 → GovHybrid-Network\/Hub\/DcVpn \(VPN attachment\) .* matches 10\.0\.210\.0\/24$/),
+    });
+    expect(hopOf(p, FORWARD, HopKind.VPN, 'GovHybrid-Network/Hub/DcVpn (VPN attachment)')).toMatchObject({ verdict: Verdict.ALLOWED, detail: expect.stringMatching(/towards dc-operators/) });
+  });
+
+  test('the layer queries on the clean reference: the transit gateway keeps Prod from Dev, the ALB admits only the user sites', () => {
+    const { model } = verifyReference();
+    const tgw = model.queryLayer(E.vpc('GovHybrid-Prod/Vpc/Resource'), E.vpc('GovHybrid-Dev/Vpc/Resource'), TCP, 5432, ReachabilityLayer.TRANSIT_GATEWAY);
+    expect([tgw.layer, tgw.verdict, tgw.forwardVerdict]).toEqual([ReachabilityLayer.TRANSIT_GATEWAY, Verdict.BLOCKED, Verdict.BLOCKED]);
+    expect(tgw.reason).toMatch(/^no route for 10\.0\.64\.0\/2\d in GovHybrid-Network\/Hub\/Segmentspokes$/);
+    const users = model.queryLayer(E.onPremises('users'), E.resource('GovHybrid-Prod/App/LoadBalancer'), TCP, 443, ReachabilityLayer.SECURITY_GROUPS);
+    expect([users.verdict, users.paths.every((x) => x.hops.every((h) => h.direction === PathDirection.FORWARD))]).toEqual([Verdict.ALLOWED, true]);
+    expect(users.reason).toMatch(/^the security-groups layer on its own lets it through on all \d+ paths: ingress rule tcp 443 from 172\.16\.0\.0\/16 allows/);
+    const transit = model.queryLayer(E.onPremises('dc-backup-server'), E.resource('GovHybrid-Prod/Backup/Server'), TCP, 22, ReachabilityLayer.TRANSIT_GATEWAY);
+    expect(transit.verdict).toBe(Verdict.ALLOWED);
+    expect(() => model.queryLayer(E.onPremises('users'), E.vpc('GovHybrid-Prod/Vpc/Resource'), TCP, 443, ReachabilityLayer.SECURITY_GROUPS)).toThrow(
+      'Invalid ReachabilityModel query (1 problem):\n  - `destination` "vpc GovHybrid-Prod/Vpc/Resource" has no security groups of its own; the security-group layer applies to NetworkEndpoint.resource destinations.');
   });
 });

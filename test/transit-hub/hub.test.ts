@@ -445,6 +445,9 @@ describe('routing validation at synthesis', () => {
     a.associate(first);
     a.propagateFrom(second);
     a.propagateFrom(empty);
+    const others = hub.addSegment('others');
+    others.associate(second);
+    others.associate(empty);
     a.addStaticRoute('10.0.20.0/33', first);
     a.addBlackholeRoute('10.0.64.0');
     expectProblems(stack, [
@@ -457,6 +460,21 @@ describe('routing validation at synthesis', () => {
       '`attachments[prod].name` prod names two attachments (Net/Attachment-prod and Net/Second); give each attachment its own name.',
       '`attachments[no cidrs!].name` "no cidrs!" is not a usable attachment name; use 1-64 letters, digits, `-` or `_`, starting with a letter or digit.',
     ]);
+  });
+
+  test('a propagation from an attachment that no segment associates: a one-way path, refused', () => {
+    const stack = networkStack();
+    const hub = hubOf(stack);
+    const users = hub.addSegment('users');
+    const prod = vpcAttachment(stack, 'prod', ['10.0.0.0/18']);
+    users.associate(vpcAttachment(stack, 'dev', ['10.0.64.0/18']));
+    users.propagateFrom(prod);
+    expectProblems(stack, [
+      '`segments[users].propagateFrom` prod is propagated into this segment, but no segment of this hub associates attachment prod, ' +
+        'so its replies would have no route table; associate it with the segment whose routes it must use (e.g. <segment>.associate(prod)).',
+    ]);
+    hub.addSegment('spokes').associate(prod);
+    expect(() => Template.fromStack(stack)).not.toThrow();
   });
 
   test('an attachment of another account cannot be routed by the hub', () => {

@@ -110,6 +110,77 @@ export class Walker {
     return results;
   }
 
+  /**
+   * One defence layer on its own, forward only: does the transit gateway alone carry the packet from the origin's
+   * attachments towards the target (`transit-gateway`), or do the target's security groups alone admit it
+   * (`security-groups`)? Everything outside the layer is ignored, so a layer that would let the packet through is
+   * reported even when another layer still blocks it.
+   */
+  public evaluateLayer(layer: 'transit-gateway' | 'security-groups', origin: Place, target: Place, packet: Packet): Outcome[] {
+    return layer === 'transit-gateway' ? this.transitGatewayLayer(origin, target, packet) : [this.securityGroupLayer(origin, target, packet)];
+  }
+
+  /** The route table associated with each attachment of the origin (its VPC's, or its site's VPN), and where it leads. */
+  private transitGatewayLayer(origin: Place, target: Place, packet: Packet): Outcome[] {
+    const ingresses = origin.kind === 'site' ? [origin.site.attachment] : origin.subnet.vpc.attachments;
+    if (ingresses.length === 0) {
+      const path = new Path('forward');
+      path.add('transit-gateway-attachment', 'blocked', origin.kind === 'subnet' ? name(origin.subnet.vpc.res.path) : origin.site.name,
+        'has no transit gateway attachment');
+      return [path.done()];
+    }
+    return ingresses.map((ingress) => {
+      const path = new Path('forward');
+      path.add(ingress.kind === 'vpn' ? 'vpn' : 'transit-gateway-attachment', 'allowed', ingress.name,
+        `enters the transit gateway through ${ingress.name} (only the transit gateway's route tables are evaluated)`);
+      if (ingress.tgwId instanceof Unknown || !this.model.tgws.has(ingress.tgwId)) {
+        path.add('transit-gateway-route-table', 'unknown', ingress.name, ingress.tgwId instanceof Unknown ? ingress.tgwId.reason
+          : `transit gateway ${this.model.describe(ingress.tgwId)} is not in this assembly; map its ID with externalIds`);
+        return path.done();
+      }
+      const table = this.associationOf(ingress);
+      if (!(table instanceof Object) || table instanceof Unknown) {
+        path.add('transit-gateway-route-table', table instanceof Unknown ? 'unknown' : 'blocked', ingress.name,
+          table instanceof Unknown ? table.reason : table);
+        return path.done();
+      }
+      const match = this.tgwLookup(table, packet.dst);
+      if (!path.add('transit-gateway-route-table', match.verdict, table.name, match.detail) || !match.route) {
+        return path.done();
+      }
+      const egress = this.model.attachments.get(match.route.attachmentId as string);
+      if (!egress) {
+        path.add('transit-gateway-attachment', 'unknown', table.name, `the route leads to attachment ${this.model.describe(match.route.attachmentId as string)}, which is not in this assembly`);
+        return path.done();
+      }
+      if (egress.kind === 'vpn') {
+        return this.toVpn(path, egress, target, packet);
+      }
+      if (target.kind === 'subnet' && egress.vpc === target.subnet.vpc) {
+        path.add('transit-gateway-attachment', 'allowed', egress.name, `leaves the transit gateway into ${name(target.subnet.vpc.res.path)}, where ${target.label} is`);
+        path.add('destination', 'allowed', name(target.subnet), `the transit gateway carries it towards ${target.label}`);
+        return path.done();
+      }
+      path.add('transit-gateway-attachment', 'blocked', egress.name, `leads into ${egress.vpc ? name(egress.vpc.res.path) : egress.name}, not to ${target.label}`);
+      return path.done();
+    });
+  }
+
+  /** The target's security groups (ingress) on their own. */
+  private securityGroupLayer(origin: Place, target: Place, packet: Packet): Outcome {
+    const path = new Path('forward');
+    if (target.kind !== 'subnet' || !target.sgs) {
+      path.add('security-group-ingress', 'unknown', target.kind === 'subnet' ? name(target.subnet) : target.site.name,
+        `${target.label} has no security groups to evaluate`);
+      return path.done();
+    }
+    const ingress = this.sgIngress(origin, target, packet);
+    if (path.add('security-group-ingress', ingress.verdict, ingress.resource, ingress.detail)) {
+      path.add('destination', 'allowed', name(target.subnet), `the security groups of ${target.label} admit it (routing is not evaluated)`);
+    }
+    return path.done();
+  }
+
   private reply(packet: Packet): Packet {
     if (packet.protocol === 'icmp') {
       // An echo request (type 8) is answered by an echo reply (type 0); other types are checked as they are.

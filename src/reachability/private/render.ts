@@ -15,7 +15,7 @@ export function renderMatrix(endpoints: readonly string[], checks: readonly Flow
   const cells: string[][] = endpoints.map(() => endpoints.map(() => ''));
   const tokens = new Map<string, string[]>();
   for (const c of checks) {
-    if (!index.has(c.source) || !index.has(c.destination)) {
+    if (!index.has(c.source) || !index.has(c.destination) || c.layer !== 'end-to-end') {
       continue;
     }
     const token = cellToken(c);
@@ -61,17 +61,18 @@ function cellToken(c: FlowCheck): string | undefined {
 
 /**
  * The flows declared with `allow` or `deny` that involve an endpoint outside the matrix (typically route-level denies
- * between whole VPCs and subnets), one line per source → destination pair with its ports and whether it holds.
- * Empty when every declared flow is between matrix endpoints.
+ * between whole VPCs and subnets), and every flow denied at one layer, one line per source → destination pair (and
+ * layer) with its ports and whether it holds. Empty when every declared flow is an end-to-end flow between matrix
+ * endpoints.
  */
 export function renderOutsideMatrix(matrixEndpoints: readonly string[], checks: readonly FlowCheck[]): string {
   const inMatrix = new Set(matrixEndpoints);
   const groups = new Map<string, FlowCheck[]>();
   for (const c of checks) {
-    if (inMatrix.has(c.source) && inMatrix.has(c.destination)) {
+    if (inMatrix.has(c.source) && inMatrix.has(c.destination) && c.layer === 'end-to-end') {
       continue;
     }
-    const k = `${c.expectation}|${c.source}|${c.destination}`;
+    const k = `${c.expectation}|${c.layer}|${c.source}|${c.destination}`;
     groups.set(k, [...(groups.get(k) ?? []), c]);
   }
   if (groups.size === 0) {
@@ -82,12 +83,13 @@ export function renderOutsideMatrix(matrixEndpoints: readonly string[], checks: 
     const violated = cs.filter((x) => x.violation).length;
     const allowed = c.expectation === 'allowed';
     const status = violated === 0 ? (allowed ? 'allowed' : 'blocked') : `VIOLATED on ${violated} of ${cs.length}`;
-    return [allowed ? 'allow' : 'deny', `${c.source} → ${c.destination}`, portsText(cs), `${status}${c.description ? ` (${c.description})` : ''}`];
+    const verb = allowed ? 'allow' : c.layer === 'end-to-end' ? 'deny' : `deny [${c.layer}]`;
+    return [verb, `${c.source} → ${c.destination}`, portsText(cs), `${status}${c.description ? ` (${c.description})` : ''}`];
   });
   const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length)));
   const flows = [...groups.values()].reduce((n, cs) => n + cs.length, 0);
   return [
-    `Declared flows outside the matrix (${groups.size} source → destination pairs, ${flows} flows):`,
+    `Declared flows outside the matrix and layer denies (${groups.size} groups, ${flows} flows):`,
     ...rows.map((r) => `  ${r.slice(0, 3).map((x, i) => x.padEnd(widths[i])).join('  ')}  ${r[3]}`),
   ].join('\n');
 }

@@ -130,6 +130,11 @@ function checkSegment(v: PropsValidator, segment: TransitGatewaySegment, known: 
   segment.propagatedAttachments.forEach((a) => {
     if (seenPropagations.has(a)) {
       v.report(`${segProp}.propagateFrom`, a.attachmentName, 'is propagated into this segment twice; propagate it once.');
+    } else if (known.get(a)!.associatedWith.length === 0) {
+      // A one-way path: this segment routes to the attachment, but its replies would have no route table.
+      v.report(`${segProp}.propagateFrom`, a.attachmentName,
+        `is propagated into this segment, but no segment of this hub associates attachment ${a.attachmentName}, so its replies ` +
+        `would have no route table; associate it with the segment whose routes it must use (e.g. <segment>.associate(${a.attachmentName})).`);
     }
     seenPropagations.add(a);
   });
