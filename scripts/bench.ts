@@ -22,6 +22,10 @@
  * /tmp/bench-readme.md (the table with the machine description, for the README).
  *
  * Synthesis runs offline: explicit environments, availability zones from the plans, no lookups, no cdk-nag.
+ *
+ * Exit code 1 when a template is over CloudFormation's limits, or when a baseline no longer builds the same number of
+ * resources as the library (the comparison would be meaningless: update bench/ with the library). A ratio above the
+ * 1.3 target is reported, not failed: wall time on a shared machine varies more than that.
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -349,11 +353,21 @@ function main(): number {
   lines.push(over.length === 0
     ? `Every template of every case is within CloudFormation's limits (${MAX_RESOURCES} resources, 1 MB).`
     : `Over CloudFormation's limits: ${over.map((r) => `${r.id} (${r.maxResourcesPerTemplate} resources, ${r.largestTemplateBytes} bytes)`).join(', ')}.`);
+  const slow = ratios.filter((r) => r.wall > report.targets.ratio || r.cpu > report.targets.ratio || r.memory > report.targets.ratio);
+  if (slow.length > 0) {
+    lines.push('');
+    lines.push(`Above the ${report.targets.ratio} target: ${slow.map((r) => `${r.topology} (wall ${fmt(r.wall, 2)}, CPU ${fmt(r.cpu, 2)}, RSS ${fmt(r.memory, 2)})`).join(', ')}.`);
+  }
   const text = lines.join('\n');
   console.log(text);
   fs.writeFileSync(o.readme, text + '\n');
   console.error(`\nbench: wrote ${path.relative(process.cwd(), o.out)} and ${o.readme} in ${report.durationS} s`);
-  return 0;
+  const drifted = ratios.filter((r) => r.resources !== 1);
+  if (drifted.length > 0) {
+    console.error(`bench: the baseline builds a different number of resources than the library for ${drifted.map((r) => r.topology).join(', ')}; ` +
+      'update bench/ so that both build the same deployment.');
+  }
+  return over.length > 0 || drifted.length > 0 ? 1 : 0;
 }
 
 if (require.main === module) {

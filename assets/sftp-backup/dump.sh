@@ -8,6 +8,7 @@
 #   DUMP_BUCKET DUMP_PREFIX where the dump goes: s3://$DUMP_BUCKET/$DUMP_PREFIX/<yyyy>/<mm>/<dd>/<timestamp>.dump
 #   TZ                      time zone of the key's date and timestamp (the schedule's), e.g. Asia/Tokyo
 #   WORK_DIR                writable directory that holds the dump before the upload (default /work)
+#   DUMP_TIMEOUT_SECONDS    the longest pg_dump/mysqldump may run (default 14400); then it is stopped and the run fails
 #   RDS_CA_BUNDLE           CA bundle to verify the database's TLS certificate
 #
 # Output: one JSON line per outcome on stdout. The bridge's metric filters count {"event":"dump-succeeded"} (the
@@ -15,6 +16,7 @@
 set -eu
 
 work_dir=${WORK_DIR:-/work}
+dump_timeout=${DUMP_TIMEOUT_SECONDS:-14400}
 ca_bundle=${RDS_CA_BUNDLE:-/etc/ssl/rds/global-bundle.pem}
 bucket=${DUMP_BUCKET:-}
 key=""
@@ -62,7 +64,7 @@ case "$DUMP_ENGINE" in
   postgresql)
     # Custom format: compressed, restorable table by table with pg_restore. TLS with certificate verification.
     PGPASSWORD=$DB_PASSWORD PGSSLMODE=verify-full PGSSLROOTCERT=$ca_bundle PGCONNECT_TIMEOUT=30 \
-      pg_dump --host="$DB_HOST" --port="$DB_PORT" --username="$DB_USER" --dbname="$DB_NAME" \
+      timeout "$dump_timeout" pg_dump --host="$DB_HOST" --port="$DB_PORT" --username="$DB_USER" --dbname="$DB_NAME" \
         --format=custom --no-password --file="$dump_file"
     step="verify"
     # Reads the archive's table of contents: a truncated or corrupt archive fails here, not at restore time.
@@ -84,7 +86,7 @@ case "$DUMP_ENGINE" in
     } > "$cnf_file"
     dump_tool=$(command -v mysqldump || command -v mariadb-dump)
     # --single-transaction: a consistent snapshot of InnoDB tables without locking them.
-    "$dump_tool" --defaults-extra-file="$cnf_file" --single-transaction --routines --triggers --events --hex-blob \
+    timeout "$dump_timeout" "$dump_tool" --defaults-extra-file="$cnf_file" --single-transaction --routines --triggers --events --hex-blob \
       --result-file="$dump_file" "$DB_NAME"
     step="verify"
     # mysqldump writes this trailer last; a dump cut short does not have it.

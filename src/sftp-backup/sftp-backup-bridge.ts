@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { Annotations, ArnFormat, Aws, Duration, Fn, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Aws, Duration, Fn, RemovalPolicy, Stack, Token, Tokenization } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -267,6 +267,15 @@ export interface SftpBackupBridgeProps {
    * @default - Fargate's 20 GiB
    */
   readonly ephemeralStorageGiB?: number;
+
+  /**
+   * The longest a dump (`pg_dump` or `mysqldump`, before the checksum and the upload) may run, in whole minutes from
+   * 1 minute to 24 hours. A dump that hangs (a lock it waits for, a stalled connection) is stopped, reported as
+   * `dump-failed` at step `dump` (`failedRunAlarm`), and does not overlap the next run.
+   *
+   * @default Duration.hours(4)
+   */
+  readonly dumpTimeout?: Duration;
 
   /**
    * Retention of the dump task's and the SFTP server's CloudWatch log groups.
@@ -678,6 +687,7 @@ export class SftpBackupBridge extends Construct implements ec2.IConnectable {
         DB_NAME: props.databaseName,
         DUMP_BUCKET: this.bucket.bucketName,
         DUMP_PREFIX: input.prefix,
+        DUMP_TIMEOUT_SECONDS: Tokenization.stringifyNumber(input.dumpTimeoutSeconds),
         TZ: input.timeZone,
         AWS_REGION: Aws.REGION,
         AWS_DEFAULT_REGION: Aws.REGION,
@@ -988,6 +998,7 @@ interface ValidatedInput {
   readonly prefix: string;
   readonly userName: string;
   readonly alarmHours: number;
+  readonly dumpTimeoutSeconds: number;
 }
 
 const USER_NAME = /^[A-Za-z0-9_][A-Za-z0-9_@.-]{2,99}$/;
@@ -1140,10 +1151,25 @@ function validate(scope: Construct, props: SftpBackupBridgeProps): ValidatedInpu
   if (props.ephemeralStorageGiB !== undefined) {
     v.integerInRange('ephemeralStorageGiB', props.ephemeralStorageGiB, 21, 200, 'a Fargate ephemeral storage size in GiB');
   }
+  const dumpTimeoutSeconds = (props.dumpTimeout ?? Duration.hours(4)).toSeconds();
+  if (!v.isToken(dumpTimeoutSeconds) && !(Number.isInteger(dumpTimeoutSeconds / 60) && dumpTimeoutSeconds >= 60 && dumpTimeoutSeconds <= 86400)) {
+    v.report('dumpTimeout', props.dumpTimeout!.toHumanString(), 'is not a dump time limit; use whole minutes from 1 minute to 24 hours, e.g. Duration.hours(4).');
+  }
 
   v.throwIfInvalid(scope);
   return {
-    endpointSubnets, taskSubnets, backupServerCidr, engine: engine!, secret: secret!, schedule, timeZone, retentionDays, prefix, userName, alarmHours,
+    endpointSubnets,
+    taskSubnets,
+    backupServerCidr,
+    engine: engine!,
+    secret: secret!,
+    schedule,
+    timeZone,
+    retentionDays,
+    prefix,
+    userName,
+    alarmHours,
+    dumpTimeoutSeconds,
   };
 }
 

@@ -1,4 +1,4 @@
-import { CustomResource } from 'aws-cdk-lib';
+import { CustomResource, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -32,8 +32,10 @@ export interface GovHybridVpnOptions {
    */
   readonly customerGatewayAddress: string;
   /**
-   * The BGP ASN of the on-premises device. Required by AWS even for static routing.
+   * The BGP ASN of the on-premises device, 1-4294967294. Required by AWS even for static routing. AWS reserves 7224
+   * in every Region, 9059 in eu-west-1, 10124 in ap-northeast-1 and 17943 in ap-southeast-1: those are refused.
    * @default 65000
+   * @see https://docs.aws.amazon.com/vpn/latest/s2svpn/cgw-options.html
    */
   readonly customerGatewayAsn?: number;
   /**
@@ -217,6 +219,14 @@ export class GovHybridVpnAttachment extends Construct implements ITransitGateway
   }
 }
 
+/** Customer gateway ASNs AWS reserves: in every Region (`*`) or in one Region. */
+const RESERVED_CUSTOMER_GATEWAY_ASNS: { readonly [asn: number]: string } = {
+  7224: '*',
+  9059: 'eu-west-1',
+  10124: 'ap-northeast-1',
+  17943: 'ap-southeast-1',
+};
+
 function validateVpnOptions(scope: Construct, props: GovHybridVpnAttachmentProps): void {
   const v = new PropsValidator('GovHybridVpnAttachment');
   if (!v.isToken(props.name)) {
@@ -235,8 +245,14 @@ function validateVpnOptions(scope: Construct, props: GovHybridVpnAttachmentProps
       }
     }
   }
-  if (props.customerGatewayAsn !== undefined) {
-    v.asn('customerGatewayAsn', props.customerGatewayAsn, false);
+  if (props.customerGatewayAsn !== undefined && v.asn('customerGatewayAsn', props.customerGatewayAsn, false) && !v.isToken(props.customerGatewayAsn)) {
+    const region = Stack.of(scope).region;
+    const reservedIn = RESERVED_CUSTOMER_GATEWAY_ASNS[props.customerGatewayAsn];
+    if (reservedIn === '*' || (reservedIn !== undefined && !Token.isUnresolved(region) && reservedIn === region)) {
+      v.report('customerGatewayAsn', props.customerGatewayAsn,
+        `is reserved by AWS ${reservedIn === '*' ? 'in every Region' : `in ${reservedIn}`}; use the device's own public ASN or a private ` +
+        'ASN (64512-65534 or 4200000000-4294967294) (https://docs.aws.amazon.com/vpn/latest/s2svpn/cgw-options.html).');
+    }
   }
   if (v.nonEmpty('onPremisesCidrs', props.onPremisesCidrs,
     'give the on-premises CIDRs behind the VPN device, e.g. 172.16.0.0/16; static routes to this VPN must lie inside them.')) {

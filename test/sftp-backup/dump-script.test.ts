@@ -27,7 +27,14 @@ function stub(dir: string, name: string, body: string) {
   fs.writeFileSync(path.join(dir, name), `#!/bin/sh\n${body}\n`, { mode: 0o755 });
 }
 
-function runScript(env: Record<string, string>, stubs: { pgDumpFails?: boolean; awsFails?: boolean; truncatedMysql?: boolean } = {}): Run {
+interface Stubs {
+  readonly pgDumpFails?: boolean;
+  readonly pgDumpHangs?: boolean;
+  readonly awsFails?: boolean;
+  readonly truncatedMysql?: boolean;
+}
+
+function runScript(env: Record<string, string>, stubs: Stubs = {}): Run {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'dump-sh-'));
   const bin = path.join(root, 'bin');
   const work = path.join(root, 'work');
@@ -42,7 +49,8 @@ function runScript(env: Record<string, string>, stubs: { pgDumpFails?: boolean; 
     'for a in "$@"; do case "$a" in --file=*) f="${a#--file=}" ;; esac; done',
     `[ "$PGPASSWORD" = '${PASSWORD.replace(/'/g, "'\\''")}' ] || { echo "bad password" >&2; exit 9; }`,
     '[ "$PGSSLMODE" = verify-full ] || { echo "no TLS verification" >&2; exit 9; }',
-    stubs.pgDumpFails ? 'echo "pg_dump: error: connection refused" >&2; exit 1' : 'printf "PGDMP custom archive" > "$f"',
+    stubs.pgDumpFails ? 'echo "pg_dump: error: connection refused" >&2; exit 1'
+      : stubs.pgDumpHangs ? 'exec sleep 30' : 'printf "PGDMP custom archive" > "$f"',
   ].join('\n'));
   stub(bin, 'pg_restore', '[ "$1" = --list ] && [ -s "$2" ]');
   stub(bin, 'mysqldump', [
@@ -154,6 +162,19 @@ describe('dump.sh', () => {
     expect(run.awsCalls).toEqual([]);
     expect(events(run.stdout)).toEqual([
       { event: 'dump-failed', bucket: 'dump-bucket', key: 'dumps/2026/01/15/20260115T020003+0900.dump', step: 'dump', exitCode: 1 },
+    ]);
+    expect(run.workFiles).toEqual([]);
+  });
+
+  test('a dump that runs past DUMP_TIMEOUT_SECONDS is stopped and reported as failed at the dump step', () => {
+    const started = Date.now();
+    const run = runScript({ ...BASE_ENV, DUMP_TIMEOUT_SECONDS: '1' }, { pgDumpHangs: true });
+    expect(Date.now() - started).toBeLessThan(15_000);
+    // 124: timeout's exit status when it stopped the command.
+    expect(run.status).toBe(124);
+    expect(run.awsCalls).toEqual([]);
+    expect(events(run.stdout)).toEqual([
+      { event: 'dump-failed', bucket: 'dump-bucket', key: 'dumps/2026/01/15/20260115T020003+0900.dump', step: 'dump', exitCode: 124 },
     ]);
     expect(run.workFiles).toEqual([]);
   });

@@ -127,6 +127,7 @@ describe('SftpBackupBridge: the reference Prod configuration', () => {
           { Name: 'DB_NAME', Value: 'app' },
           { Name: 'DUMP_BUCKET', Value: { Ref: logicalId(stack, bridge.bucket) } },
           { Name: 'DUMP_PREFIX', Value: 'dumps' },
+          { Name: 'DUMP_TIMEOUT_SECONDS', Value: '14400' },
           { Name: 'TZ', Value: 'Asia/Tokyo' },
           { Name: 'AWS_REGION', Value: { Ref: 'AWS::Region' } },
           { Name: 'AWS_DEFAULT_REGION', Value: { Ref: 'AWS::Region' } },
@@ -550,8 +551,11 @@ function f_vpcTransferSubnets(stack: Stack, bridge: SftpBackupBridge): unknown[]
 }
 
 describe('SftpBackupBridge: defaults and options', () => {
-  /** A minimal app: a plain isolated VPC, a MySQL instance, no zone; the bridge with its required props only. */
-  function minimal(overrides: Partial<SftpBackupBridgeProps> = {}) {
+  /**
+   * A minimal app: a plain isolated VPC (`transfer` and `app` subnet groups, then `extraGroups`), a MySQL instance, no
+   * zone; the bridge with its required props only.
+   */
+  function minimal(overrides: Partial<SftpBackupBridgeProps> = {}, extraGroups: string[] = []) {
     const app = new App();
     const stack = new Stack(app, 'Prod', { env: { account: PROD_ACCOUNT, region: 'ap-northeast-1' } });
     const vpc = new ec2.Vpc(stack, 'Vpc', {
@@ -561,6 +565,7 @@ describe('SftpBackupBridge: defaults and options', () => {
       subnetConfiguration: [
         { name: 'transfer', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 27 },
         { name: 'app', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 },
+        ...extraGroups.map((name) => ({ name, subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 })),
       ],
     });
     const database = new rds.DatabaseInstance(stack, 'Database', {
@@ -583,35 +588,8 @@ describe('SftpBackupBridge: defaults and options', () => {
   }
 
   test('without dumpTaskSubnets, the task runs in the app subnet group, not in every other isolated subnet', () => {
-    const app = new App();
-    const stack = new Stack(app, 'Prod', { env: { account: PROD_ACCOUNT, region: 'ap-northeast-1' } });
-    const vpc = new ec2.Vpc(stack, 'Vpc', {
-      ipAddresses: ec2.IpAddresses.cidr('10.0.0.0/18'),
-      availabilityZones: ['ap-northeast-1a', 'ap-northeast-1c'],
-      natGateways: 0,
-      subnetConfiguration: [
-        { name: 'transfer', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 27 },
-        { name: 'tgw-attach', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 28 },
-        { name: 'app', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 },
-        { name: 'data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 },
-      ],
-    });
-    const database = new rds.DatabaseInstance(stack, 'Database', {
-      engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_17 }),
-      vpc,
-      vpcSubnets: { subnetGroupName: 'data' },
-      storageEncrypted: true,
-    });
-    new SftpBackupBridge(stack, 'Backup', {
-      vpc,
-      endpointSubnets: { subnetGroupName: 'transfer' },
-      advertisedCidr: '10.0.0.0/26',
-      backupServerAddress: '10.0.200.10/32',
-      sshPublicKeys: [ED25519_KEY],
-      database,
-      databaseName: 'app',
-    });
-    Template.fromStack(stack).hasResourceProperties('AWS::Scheduler::Schedule', {
+    const { stack, vpc, template } = minimal({}, ['tgw-attach', 'data']);
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
       Target: { EcsParameters: { NetworkConfiguration: { AwsvpcConfiguration: { Subnets: vpc.selectSubnets({ subnetGroupName: 'app' }).subnets.map((s) => ({ Ref: logicalId(stack, s) })) } } } },
     });
   });
@@ -650,8 +628,12 @@ describe('SftpBackupBridge: defaults and options', () => {
       cpu: 1024,
       memoryLimitMiB: 4096,
       ephemeralStorageGiB: 100,
+      dumpTimeout: Duration.minutes(90),
     });
     const template = Template.fromStack(f.stack);
+    template.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: [Match.objectLike({ Environment: Match.arrayWith([{ Name: 'DUMP_TIMEOUT_SECONDS', Value: '5400' }]) })],
+    });
     template.resourceCountIs('AWS::SNS::Topic', 1);
     template.resourceCountIs('AWS::ECS::Cluster', 1);
     template.resourceCountIs('AWS::S3::Bucket', 2);
@@ -800,8 +782,9 @@ describe('SftpBackupBridge: bad input fails at synth with one error naming every
       scheduleTimeZone: 'Tokyo',
       engine: DumpEngine.MYSQL,
       ephemeralStorageGiB: 20,
+      dumpTimeout: Duration.seconds(90),
     });
-    expect(attempt).toThrow(header('7 problems') + [
+    expect(attempt).toThrow(header('8 problems') + [
       '  - `sshPublicKeys[0]` "(a private key, not shown)" is a private key. Never put a private key in code or templates: revoke it if it was shared, ' +
         'and give the one-line OpenSSH public key, e.g. the contents of id_ed25519.pub ("ssh-ed25519 AAAA... comment"; ssh-keygen -y -f <private key> prints it).',
       '  - `userName` x is not a Transfer Family user name; use 3 to 100 letters, digits, _, -, . and @, not starting with -, . or @.',
@@ -810,7 +793,10 @@ describe('SftpBackupBridge: bad input fails at synth with one error naming every
       '  - `retentionDays` 0.5 is not a retention in days; use an integer from 1 to 3650.',
       '  - `dumpPrefix` /dumps/ is not a key prefix; use segments of letters, digits, ., _ and - separated by /, without a leading or trailing /, e.g. dumps or prod/app.',
       '  - `ephemeralStorageGiB` 20 is not a Fargate ephemeral storage size in GiB; use an integer from 21 to 200.',
+      '  - `dumpTimeout` "1 minute 30 seconds" is not a dump time limit; use whole minutes from 1 minute to 24 hours, e.g. Duration.hours(4).',
     ].join('\n'));
+    expect(build({ dumpTimeout: Duration.hours(25) })).toThrow(
+      '`dumpTimeout` "1 day 1 hour" is not a dump time limit; use whole minutes from 1 minute to 24 hours, e.g. Duration.hours(4).');
     expect(attempt).not.toThrow(/b3BlbnNzaC1rZXktdjE/);
   });
 

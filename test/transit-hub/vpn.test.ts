@@ -170,6 +170,17 @@ describe('GovHybridVpnAttachment', () => {
     ].join('\n'));
   });
 
+  test('customer gateway ASNs AWS reserves: 7224 everywhere, 10124 in ap-northeast-1 (the stack\'s Region), 9059 only in eu-west-1', () => {
+    const reserved = (asn: number, where: string) => [
+      'Invalid GovHybridVpnAttachment props at Net/Vpn (1 problem):',
+      `  - \`customerGatewayAsn\` ${asn} is reserved by AWS ${where}; use the device's own public ASN or a private ASN ` +
+        '(64512-65534 or 4200000000-4294967294) (https://docs.aws.amazon.com/vpn/latest/s2svpn/cgw-options.html).',
+    ].join('\n');
+    expect(() => vpn(stackOf(), { customerGatewayAsn: 7224 })).toThrow(reserved(7224, 'in every Region'));
+    expect(() => vpn(stackOf(), { customerGatewayAsn: 10124 })).toThrow(reserved(10124, 'in ap-northeast-1'));
+    expect(() => vpn(stackOf(), { customerGatewayAsn: 9059 })).not.toThrow();
+  });
+
   test('a malformed address, no on-premises CIDRs and a wrong number of tunnel CIDRs', () => {
     expect(() => vpn(stackOf(), {
       customerGatewayAddress: '203.0.113.300',

@@ -133,24 +133,8 @@ export class Walker {
       const path = new Path('forward');
       path.add(ingress.kind === 'vpn' ? 'vpn' : 'transit-gateway-attachment', 'allowed', ingress.name,
         `enters the transit gateway through ${ingress.name} (only the transit gateway's route tables are evaluated)`);
-      if (ingress.tgwId instanceof Unknown || !this.model.tgws.has(ingress.tgwId)) {
-        path.add('transit-gateway-route-table', 'unknown', ingress.name, ingress.tgwId instanceof Unknown ? ingress.tgwId.reason
-          : `transit gateway ${this.model.describe(ingress.tgwId)} is not in this assembly; map its ID with externalIds`);
-        return path.done();
-      }
-      const table = this.associationOf(ingress);
-      if (!(table instanceof Object) || table instanceof Unknown) {
-        path.add('transit-gateway-route-table', table instanceof Unknown ? 'unknown' : 'blocked', ingress.name,
-          table instanceof Unknown ? table.reason : table);
-        return path.done();
-      }
-      const match = this.tgwLookup(table, packet.dst);
-      if (!path.add('transit-gateway-route-table', match.verdict, table.name, match.detail) || !match.route) {
-        return path.done();
-      }
-      const egress = this.model.attachments.get(match.route.attachmentId as string);
+      const egress = this.routeThroughTgw(path, ingress.tgwId, ingress, packet);
       if (!egress) {
-        path.add('transit-gateway-attachment', 'unknown', table.name, `the route leads to attachment ${this.model.describe(match.route.attachmentId as string)}, which is not in this assembly`);
         return path.done();
       }
       if (egress.kind === 'vpn') {
@@ -268,29 +252,12 @@ export class Walker {
 
   private atTgw(path: Path, tgwId: string | Unknown, ingress: Attachment, fromAz: AzContext | undefined,
     origin: Place, target: Place, packet: Packet, visits: number): Outcome[] {
-    if (tgwId instanceof Unknown || !this.model.tgws.has(tgwId)) {
-      path.add('transit-gateway-route-table', 'unknown', ingress.name, tgwId instanceof Unknown ? tgwId.reason
-        : `transit gateway ${this.model.describe(tgwId)} is not in this assembly; map its ID with externalIds`);
-      return [path.done()];
-    }
-    if (visits >= MAX_TGW_VISITS) {
+    if (visits >= MAX_TGW_VISITS && typeof tgwId === 'string' && this.model.tgws.has(tgwId)) {
       path.add('transit-gateway-route-table', 'unknown', this.model.describe(tgwId), `the path crosses the transit gateway more than ${MAX_TGW_VISITS} times (a routing loop)`);
       return [path.done()];
     }
-    const table = this.associationOf(ingress);
-    if (!(table instanceof Object) || table instanceof Unknown) {
-      path.add('transit-gateway-route-table', table instanceof Unknown ? 'unknown' : 'blocked', ingress.name,
-        table instanceof Unknown ? table.reason : table);
-      return [path.done()];
-    }
-    const match = this.tgwLookup(table, packet.dst);
-    if (!path.add('transit-gateway-route-table', match.verdict, table.name, match.detail) || !match.route) {
-      return [path.done()];
-    }
-    const egressId = match.route.attachmentId as string;
-    const egress = this.model.attachments.get(egressId);
+    const egress = this.routeThroughTgw(path, tgwId, ingress, packet);
     if (!egress) {
-      path.add('transit-gateway-attachment', 'unknown', table.name, `the route leads to attachment ${this.model.describe(egressId)}, which is not in this assembly`);
       return [path.done()];
     }
     if (egress.kind === 'vpn') {
@@ -310,6 +277,34 @@ export class Walker {
     // The transit gateway keeps traffic in the AZ it came from when it can; otherwise any attachment AZ may be used.
     const candidates = sameAz.length > 0 ? sameAz : subnets;
     return candidates.flatMap((s) => this.intoVpc(path.fork(), egress, s, origin, target, packet, visits));
+  }
+
+  /**
+   * The transit gateway hop: the route table associated with `ingress`, its route for the destination and the
+   * attachment that route leads to. Undefined when the path stops here (the reason is recorded on `path`).
+   */
+  private routeThroughTgw(path: Path, tgwId: string | Unknown, ingress: Attachment, packet: Packet): Attachment | undefined {
+    if (tgwId instanceof Unknown || !this.model.tgws.has(tgwId)) {
+      path.add('transit-gateway-route-table', 'unknown', ingress.name, tgwId instanceof Unknown ? tgwId.reason
+        : `transit gateway ${this.model.describe(tgwId)} is not in this assembly; map its ID with externalIds`);
+      return undefined;
+    }
+    const table = this.associationOf(ingress);
+    if (!(table instanceof Object) || table instanceof Unknown) {
+      path.add('transit-gateway-route-table', table instanceof Unknown ? 'unknown' : 'blocked', ingress.name,
+        table instanceof Unknown ? table.reason : table);
+      return undefined;
+    }
+    const match = this.tgwLookup(table, packet.dst);
+    if (!path.add('transit-gateway-route-table', match.verdict, table.name, match.detail) || !match.route) {
+      return undefined;
+    }
+    const egressId = match.route.attachmentId as string;
+    const egress = this.model.attachments.get(egressId);
+    if (!egress) {
+      path.add('transit-gateway-attachment', 'unknown', table.name, `the route leads to attachment ${this.model.describe(egressId)}, which is not in this assembly`);
+    }
+    return egress;
   }
 
   private toVpn(path: Path, egress: Attachment, target: Place, packet: Packet): Outcome {
