@@ -1,4 +1,4 @@
-import { ArnFormat, CfnOutput, Stack, Tokenization } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Stack, Token, Tokenization } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -520,8 +520,10 @@ export class OverlappingCidrOpsAccess extends Construct implements ec2.IConnecta
 
     // With a transit gateway, forwarding targets must lie in the Network VPC or a spoke VPC. The summaries are not
     // enough: they may contain the data centre's own addresses, and the bastion must never forward into the DC.
-    // (Without spoke CIDRs the construct has already reported `spokeVpcCidrs`; every target would repeat it.)
-    if (props.transitGatewayId !== undefined && spokeCidrs.length > 0) {
+    // (Without spoke CIDRs the construct has already reported `spokeVpcCidrs`; every target would repeat it. With an
+    // unresolved spoke CIDR the ranges are not known at synth, so targets are not checked against them.)
+    const spokesKnown = (props.spokeVpcCidrs ?? []).every((c) => !Token.isUnresolved(c));
+    if (props.transitGatewayId !== undefined && spokeCidrs.length > 0 && spokesKnown) {
       this.reachable = [
         ...(plan.vpcCidr ? [{ cidr: plan.vpcCidr, prop: 'vpcCidr' }] : []),
         ...spokeCidrs.flatMap((s, i) => s ? [{ cidr: s, prop: `spokeVpcCidrs[${i}]` }] : []),

@@ -175,6 +175,15 @@ describe('OverlappingCidrOpsAccess validation', () => {
     expect(build({ transitGatewayId: undefined, forwardingTargets: [{ name: 'far', host: '172.16.0.10', port: 22 }] })).not.toThrow();
   });
 
+  test('an unresolved spoke VPC CIDR: forwarding targets are not checked against ranges unknown at synth', () => {
+    const stack = networkStack();
+    const spoke = new CfnParameter(stack, 'SpokeCidr').valueAsString;
+    expect(() => new OverlappingCidrOpsAccess(stack, 'Ops', referenceProps({
+      spokeVpcCidrs: [spoke],
+      forwardingTargets: [{ name: 'prod-task', host: '10.0.10.37', port: 8080 }],
+    }))).not.toThrow();
+  });
+
   test('number tokens for the session timeouts reach the preferences document as tokens', () => {
     const stack = networkStack();
     const idle = new CfnParameter(stack, 'IdleMinutes', { type: 'Number' }).valueAsNumber;
